@@ -1,0 +1,12 @@
+"""Glassbox's evaluation library. It never imports Django or Celery, and keeps
+torch and transformers out of `import evaluators` so the web process starts fast."""
+from . import registry
+from .base import Cancelled, EvaluationError, Evaluator, Metric, ModelRef, RunContext, SpecError
+
+__version__ = "0.1.0"
+
+# Each evaluator module registers itself; its heavy imports happen inside its functions.
+from . import perplexity  # noqa: E402,F401
+
+__all__ = ["Cancelled", "EvaluationError", "Evaluator", "Metric", "ModelRef", "RunContext",
+           "SpecError", "registry", "__version__"]

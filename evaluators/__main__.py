@@ -1,0 +1,41 @@
+"""`python -m evaluators`: one subcommand per registered evaluator, plus demo-models and
+demo-data. Bad input ends with a one-line message on stderr and exit code 2."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import registry
+from .base import EvaluationError, SpecError
+from .cli import add_evaluator_command
+from .demo_commands import add_demo_commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m evaluators",
+                                     description="Run a Glassbox evaluation from the shell.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in registry.names():
+        add_evaluator_command(subparsers, registry.get(name))
+    add_demo_commands(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    from .datasets import DatasetError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (SpecError, EvaluationError, DatasetError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

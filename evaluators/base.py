@@ -1,0 +1,175 @@
+"""The contract between an evaluator and whoever runs it (the CLI or a Celery worker).
+
+An evaluator is plain Python: it gets a `RunContext` and returns a flat JSON-able dict,
+the same dict `python -m evaluators <name>` prints. Whoever runs it turns the registered
+metrics of that dict into stored metric results.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+Direction = Literal["higher", "lower"]
+
+
+class SpecError(ValueError):
+    """A parameter of an evaluation spec is missing, unknown or of the wrong type."""
+
+
+class EvaluationError(RuntimeError):
+    """The evaluation cannot go on; the message tells a person what to do."""
+
+
+class Cancelled(Exception):
+    """Raised from a progress callback to stop an evaluation that a user cancelled."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    direction: Direction
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """Where a model's files are: a local directory or a hub id pinned to a revision."""
+
+    source: str
+    revision: str | None = None
+    trust_remote_code: bool = False
+    allow_pickle_weights: bool = False
+
+
+def _ignore_sample(key: str, index: int, record: dict) -> None:
+    return None
+
+
+def _ignore_progress(done: int, total: int) -> None:
+    return None
+
+
+def _ignore_environment(environment: dict) -> None:
+    return None
+
+
+@dataclass
+class RunContext:
+    """Everything one execution of an evaluator needs, and the hooks it reports through.
+
+    `done` holds per-sample records from an earlier, interrupted attempt (key -> record):
+    the evaluator skips those samples and folds their records into the final numbers,
+    so a resumed run ends with the same figures as an uninterrupted one.
+    """
+
+    model: ModelRef
+    rows: list[dict]
+    spec: Any
+    device: str = "auto"
+    done: dict[str, dict] = field(default_factory=dict)
+    on_sample: Callable[[str, int, dict], None] = _ignore_sample
+    on_progress: Callable[[int, int], None] = _ignore_progress
+    on_environment: Callable[[dict], None] = _ignore_environment
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """A registered evaluation: its name, version, parameters and what its metrics mean."""
+
+    name: str
+    version: str
+    dataset_kind: str
+    spec_class: type
+    metrics: tuple[Metric, ...]
+    run: Callable[[RunContext], dict]
+    queue: str = "gpu"
+    description: str = ""
+
+    def metric(self, name: str) -> Metric:
+        for metric in self.metrics:
+            if metric.name == name:
+                return metric
+        raise KeyError(name)
+
+    def make_spec(self, params: dict | None) -> Any:
+        """Return the frozen spec for `params`, or raise SpecError naming the bad field."""
+        return make_spec(self.spec_class, params or {})
+
+    def parameter_schema(self) -> dict:
+        return parameter_schema(self.spec_class)
+
+
+_JSON_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
+
+
+def _field_types(spec_class: type) -> dict[str, tuple[type, bool]]:
+    """Map each field to (base type, whether None is allowed), from its annotation string."""
+    types: dict[str, tuple[type, bool]] = {}
+    by_name = {t.__name__: t for t in _JSON_TYPES}
+    for f in dataclasses.fields(spec_class):
+        annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        parts = [p.strip() for p in str(annotation).split("|")]
+        nullable = "None" in parts
+        names = [p for p in parts if p != "None"]
+        if len(names) != 1 or names[0] not in by_name:
+            raise TypeError(f"{spec_class.__name__}.{f.name}: spec fields must be int, float, str or bool")
+        types[f.name] = (by_name[names[0]], nullable)
+    return types
+
+
+def make_spec(spec_class: type, params: dict) -> Any:
+    """Build a frozen spec from JSON parameters, checking names and types strictly."""
+    if not isinstance(params, dict):
+        raise SpecError("parameters must be a JSON object")
+    types = _field_types(spec_class)
+    unknown = sorted(set(params) - set(types))
+    if unknown:
+        raise SpecError(f"unknown parameter '{unknown[0]}'; accepted: {', '.join(sorted(types))}")
+    values = {}
+    for name, value in params.items():
+        base, nullable = types[name]
+        if value is None and nullable:
+            values[name] = None
+            continue
+        # bool is an int in Python; a JSON true must not pass as 1.
+        ok = isinstance(value, base) and not (base is not bool and isinstance(value, bool))
+        if base is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise SpecError(f"parameter '{name}' must be {_JSON_TYPES[base]}"
+                            f"{' or null' if nullable else ''}, got {type(value).__name__}")
+        values[name] = value
+    spec = spec_class(**values)
+    validate = getattr(spec, "validate", None)
+    if validate is not None:
+        try:
+            validate()
+        except ValueError as error:
+            raise SpecError(str(error)) from None
+    return spec
+
+
+def spec_to_dict(spec: Any) -> dict:
+    """Every field of the spec, defaults included, so equal specs serialise equally."""
+    return dataclasses.asdict(spec)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def parameter_schema(spec_class: type) -> dict:
+    """A JSON schema of the spec's fields, with their defaults and documented meaning."""
+    properties = {}
+    for f in dataclasses.fields(spec_class):
+        base, nullable = _field_types(spec_class)[f.name]
+        kind = _JSON_TYPES[base]
+        prop: dict[str, Any] = {"type": [kind, "null"] if nullable else kind}
+        if f.default is not dataclasses.MISSING:
+            prop["default"] = f.default
+        if f.metadata.get("help"):
+            prop["description"] = f.metadata["help"]
+        properties[f.name] = prop
+    return {"type": "object", "properties": properties, "additionalProperties": False}

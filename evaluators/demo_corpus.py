@@ -1,0 +1,95 @@
+"""The demo corpus: the Python standard library's own source, which ships with every
+interpreter, so the demo models and data need no download.
+
+The top-level modules of the stdlib directory are split by a hash of the file name: about
+one in ten is held back from training and becomes the demo text dataset, so the demo
+perplexity is measured on code the models never saw.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import sysconfig
+from pathlib import Path
+
+# A document is a run of whole top-level statements of at least this many characters.
+MIN_DOCUMENT_CHARS = 1200
+
+
+def stdlib_files() -> list[Path]:
+    """Return the standard library's top-level .py files, sorted by name."""
+    return sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))
+
+
+def is_held_out(path: Path) -> bool:
+    """Return True for the files kept out of training (about 10%, chosen by name hash)."""
+    return hashlib.sha256(path.name.encode("utf-8")).digest()[0] < 26
+
+
+def training_files() -> list[Path]:
+    """Return the files the demo tokenizer and models are trained on."""
+    return [path for path in stdlib_files() if not is_held_out(path)]
+
+
+def held_out_files() -> list[Path]:
+    """Return the files the demo dataset is made of."""
+    return [path for path in stdlib_files() if is_held_out(path)]
+
+
+def read_source(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def _first_line(node: ast.stmt) -> int:
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+
+
+def split_documents(source: str, name: str) -> list[dict]:
+    """Return {"id", "text"} documents: runs of whole top-level statements and methods.
+
+    A statement starts at its first decorator, and comments before it belong to the
+    document before; short runs are merged until they reach MIN_DOCUMENT_CHARS.
+    """
+    lines = source.splitlines(keepends=True)
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        body = []
+    # Classes split between their methods too, or a big class would be one huge document.
+    nodes = body + [item for node in body if isinstance(node, ast.ClassDef) for item in node.body[1:]]
+    starts = sorted({_first_line(node) for node in nodes} | {1})
+    documents: list[dict] = []
+    first, text = starts[0], ""
+    for start, end in zip(starts, [*starts[1:], len(lines) + 1]):
+        if not text:
+            first = start
+        text += "".join(lines[start - 1:end - 1])
+        if len(text) >= MIN_DOCUMENT_CHARS:
+            documents.append({"id": f"{name}:{first}", "text": text})
+            text = ""
+    if text.strip():
+        if documents:  # a short tail joins the document before it
+            documents[-1]["text"] += text
+        else:
+            documents.append({"id": f"{name}:{first}", "text": text})
+    return documents
+
+
+def demo_documents() -> list[dict]:
+    """Return the demo text dataset's documents, in a fixed order."""
+    documents = []
+    for path in held_out_files():
+        documents.extend(split_documents(read_source(path), path.name))
+    return documents
+
+
+def write_demo_data(out: str | Path) -> int:
+    """Write the demo text dataset as JSONL {"id", "text"}; return how many documents."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    documents = demo_documents()
+    with out.open("w", encoding="utf-8") as handle:
+        for document in documents:
+            handle.write(json.dumps(document, ensure_ascii=False) + "\n")
+    return len(documents)

@@ -1,0 +1,127 @@
+"""Small models Glassbox can evaluate with no download: the demo pair and the test model.
+
+`build_demo_models` trains a byte-level BPE tokenizer and two Llama-style causal LMs on the
+Python standard library's source (held-out files excluded): "base" (about 5M parameters)
+and "draft" (about a tenth of it, for assisted decoding), in a few minutes on two cores.
+`build_tiny_model` makes a seeded, untrained tiny model in about a second: the fixture the
+whole test suite scores.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+DEFAULT_STEPS = 200
+SEED = 0
+CONTEXT_LENGTH = 512
+BLOCK_SIZE = 256
+BATCH_SIZE = 16
+VOCAB_SIZE = 4096
+MARKER = "glassbox-demo.json"
+SHAPES = {  # hidden, layers, heads, intermediate
+    "base": (256, 4, 4, 688),
+    "draft": (64, 2, 2, 172),
+}
+_TINY_TEXT = (
+    "The quick brown fox jumps over the lazy dog. A stitch in time saves nine.\n"
+    "def add(a, b):\n    return a + b\n\nclass Point:\n    def __init__(self, x, y):\n"
+    "        self.x = x\n        self.y = y\n\nfor i in range(10):\n    print(i * i)\n"
+)
+
+
+def llama_config(tokenizer, hidden: int, layers: int, heads: int, intermediate: int,
+                 context_length: int, initializer_range: float = 0.02):
+    """Return a LlamaConfig of the given shape whose special tokens match `tokenizer`."""
+    from transformers import LlamaConfig
+
+    return LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers,
+        num_attention_heads=heads, num_key_value_heads=heads, intermediate_size=intermediate,
+        max_position_embeddings=context_length, initializer_range=initializer_range,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id, tie_word_embeddings=False)
+
+
+def build_tiny_model(out_dir: str | Path, seed: int = 0, context_length: int = 128) -> Path:
+    """Return `out_dir`, now holding a seeded random-init tiny Llama and its BPE tokenizer.
+
+    Untrained, but its weights are drawn wide (std 0.2) so its predictions are far from
+    uniform and an off-by-one in scoring changes the numbers visibly.
+    """
+    import torch
+    from transformers import LlamaForCausalLM
+
+    from .demo_training import train_tokenizer
+
+    out = Path(out_dir)
+    tokenizer = train_tokenizer([_TINY_TEXT] * 4, vocab_size=320, context_length=context_length)
+    torch.manual_seed(seed)
+    config = llama_config(tokenizer, hidden=32, layers=2, heads=4, intermediate=64,
+                          context_length=context_length, initializer_range=0.2)
+    model = LlamaForCausalLM(config).eval()
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def is_built(out: Path, steps: int) -> bool:
+    """Return True when both demo models were built completely with this many steps."""
+    for name in SHAPES:
+        marker = out / f"glassbox-demo-{name}" / MARKER
+        if not marker.is_file() or json.loads(marker.read_text()).get("steps") != steps:
+            return False
+    return True
+
+
+def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: bool = True) -> dict:
+    """Return {name: directory} of the demo models, training them unless already built."""
+    import torch
+    from tqdm import tqdm
+    from transformers import LlamaForCausalLM
+
+    from .demo_cards import model_card
+    from .demo_corpus import read_source, training_files
+    from .demo_training import token_blocks, train_models, train_tokenizer
+
+    out = Path(out)
+    paths = {name: out / f"glassbox-demo-{name}" for name in SHAPES}
+    if is_built(out, steps):
+        return paths
+    started = time.monotonic()
+    # torch's default thread count is the number of physical cores: right for training.
+    files = training_files()
+    texts = [read_source(path) for path in files]
+    tokenizer = train_tokenizer(texts, VOCAB_SIZE, CONTEXT_LENGTH)
+    blocks = token_blocks(tokenizer, texts, BLOCK_SIZE)
+    models = []
+    for name, (hidden, layers, heads, intermediate) in SHAPES.items():
+        torch.manual_seed(SEED)
+        models.append(LlamaForCausalLM(llama_config(tokenizer, hidden, layers, heads,
+                                                     intermediate, CONTEXT_LENGTH)))
+    bar = tqdm(total=steps, desc="training demo models", unit="step", disable=not progress)
+
+    def on_step(step: int, losses: list[float]) -> None:
+        bar.set_postfix({name: f"{loss:.2f}" for name, loss in zip(SHAPES, losses)})
+        bar.update(1)
+
+    final_losses = train_models(models, blocks, steps, BATCH_SIZE, 2e-3, SEED, on_step)
+    bar.close()
+    facts = {"steps": steps, "seed": SEED, "files": len(files), "block_size": BLOCK_SIZE,
+             "batch_size": BATCH_SIZE, "training_tokens": steps * BATCH_SIZE * BLOCK_SIZE,
+             "corpus_tokens": int(blocks.numel()), "build_seconds": None}
+    for (name, path), model, loss in zip(paths.items(), models, final_losses):
+        # Save beside the target and rename, so an interrupted build leaves nothing half-written.
+        staging = out / f".{path.name}.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+        params = sum(p.numel() for p in model.parameters())
+        facts["build_seconds"] = round(time.monotonic() - started, 1)
+        (staging / "README.md").write_text(model_card(name, params, loss, facts))
+        (staging / MARKER).write_text(json.dumps({**facts, "parameters": params,
+                                                  "final_loss": loss}, indent=2) + "\n")
+        shutil.rmtree(path, ignore_errors=True)
+        staging.rename(path)
+    return paths

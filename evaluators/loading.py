@@ -1,0 +1,134 @@
+"""Loading a causal language model and its tokenizer the way every evaluator needs it.
+
+Weights load from safetensors only, unless an administrator allowed pickle weights for
+this one model: unpickling a checkpoint runs arbitrary code. torch and transformers are
+imported inside the functions so `import evaluators` stays light.
+"""
+from __future__ import annotations
+
+import platform
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .base import EvaluationError, ModelRef
+
+_PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+
+
+@dataclass
+class LoadedModel:
+    """A model in eval mode on its device, its tokenizer, and where and how it runs."""
+
+    model: Any
+    tokenizer: Any
+    device: str
+    dtype: str
+    environment: dict = field(default_factory=dict)
+
+
+def resolve_device(name: str = "auto") -> str:
+    """Return "cuda" or "cpu" for `name` ("auto", "cpu", "cuda" or "cuda:N")."""
+    import torch
+
+    if name == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cpu":
+        return "cpu"
+    if name == "cuda" or name.startswith("cuda:"):
+        if not torch.cuda.is_available():
+            raise EvaluationError(f"device '{name}' was asked for, but no CUDA GPU is available "
+                                  "here; use --device cpu or auto")
+        return name
+    raise EvaluationError(f"unknown device '{name}'; use auto, cpu or cuda")
+
+
+def resolve_dtype(name: str, device: str) -> str:
+    """Return the torch dtype name to load weights in: float32 on the CPU, bf16/fp16 on a GPU."""
+    import torch
+
+    if name != "auto":
+        if not isinstance(getattr(torch, name, None), torch.dtype):
+            raise EvaluationError(f"unknown dtype '{name}'; use auto, float32, bfloat16 or float16")
+        return name
+    if device == "cpu":
+        # Half precision on the CPU is slow and changes the numbers; float32 is the reference.
+        return "float32"
+    return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+
+
+def synchronize(device: str) -> None:
+    """Wait for queued GPU work to finish, so wall-clock timings measure the work itself."""
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize(device)
+
+
+def check_weights_allowed(ref: ModelRef) -> None:
+    """Refuse a local directory that holds only pickle weights, unless they were allowed."""
+    directory = Path(ref.source)
+    if not directory.is_dir() or ref.allow_pickle_weights:
+        return
+    files = [p.name for p in directory.iterdir() if p.is_file()]
+    if any(name.endswith(".safetensors") for name in files):
+        return
+    pickles = sorted(name for name in files if name.endswith(_PICKLE_SUFFIXES))
+    if pickles:
+        raise EvaluationError(
+            f"model directory {ref.source} has only pickle weights ({', '.join(pickles)}); "
+            "Glassbox loads safetensors only unless allow_pickle_weights is set for this model")
+    raise EvaluationError(f"model directory {ref.source} holds no weights (no *.safetensors file)")
+
+
+def environment(device: str, dtype: str) -> dict:
+    """Return what a run's numbers depend on besides its inputs: versions, device, host."""
+    import torch
+    import transformers
+
+    from . import __version__
+
+    env = {
+        "device": device,
+        "dtype": dtype,
+        "torch": torch.__version__,
+        "transformers": transformers.__version__,
+        "evaluators": __version__,
+        "python": platform.python_version(),
+        "hostname": socket.gethostname(),
+    }
+    if device.startswith("cuda"):
+        env["gpu"] = torch.cuda.get_device_name(torch.device(device))
+    return env
+
+
+def context_length(model: Any) -> int | None:
+    """Return the most positions the model was built for, or None when its config says not."""
+    value = getattr(model.config, "max_position_embeddings", None)
+    return int(value) if isinstance(value, int) and value > 0 else None
+
+
+def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto") -> LoadedModel:
+    """Return the model and tokenizer of `ref`, in eval mode on the resolved device."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    device = resolve_device(device)
+    dtype = resolve_dtype(dtype, device)
+    check_weights_allowed(ref)
+    common = {"revision": ref.revision, "trust_remote_code": ref.trust_remote_code}
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(ref.source, **common)
+        model = AutoModelForCausalLM.from_pretrained(
+            ref.source, dtype=getattr(torch, dtype),
+            use_safetensors=not ref.allow_pickle_weights, **common)
+    except (OSError, ValueError) as error:
+        # transformers says "not a valid model identifier", "no file named ...", etc.;
+        # keep its words but say which model and revision it was about.
+        where = f"{ref.source}" + (f" at revision {ref.revision}" if ref.revision else "")
+        raise EvaluationError(f"cannot load model {where}: {error}") from error
+    model.to(device)
+    model.eval()
+    return LoadedModel(model=model, tokenizer=tokenizer, device=device, dtype=dtype,
+                       environment=environment(device, dtype))

@@ -1,0 +1,143 @@
+"""Perplexity of a causal language model on a text dataset, with word- and byte-level variants.
+
+Each document is scored on its own: its tokens (no special tokens added) follow the
+tokenizer's BOS token (EOS where there is none), which conditions the first token and is
+never scored. Documents longer than max_length are scored in strided windows (see
+`evaluators.rolling`), every token exactly once. Totals are float64 sums of natural-log NLL:
+
+    perplexity      = exp(NLL / tokens)
+    word_perplexity = exp(NLL / words),  words = len(text.split())
+    byte_perplexity = exp(NLL / bytes),  bytes = len(text.encode("utf-8"))
+    bits_per_byte   = NLL / bytes / ln 2
+
+These are lm-evaluation-harness's loglikelihood_rolling formulas, with one difference in
+the word count: the harness counts len(re.split(r"\\s+", text)), which adds an empty field
+for leading or trailing whitespace ("a b\\n" is 3 words there, 2 here). Glassbox counts
+text.split(), so its word_perplexity can be slightly higher on such texts.
+
+Documents are processed in fixed groups of batch_size consecutive rows; a resumed run skips
+the groups whose documents are all done and recomputes the others whole, so it batches
+exactly as an uninterrupted run did and ends with bit-identical numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import registry
+from .base import (EvaluationError, Evaluator, Metric, RunContext, SpecError, make_spec,
+                   spec_to_dict)
+from .perplexity_summary import summarize
+
+
+@dataclass(frozen=True)
+class PerplexitySpec:
+    max_length: int | None = field(default=None, metadata={
+        "help": "Window length in tokens; null means the model's context length."})
+    stride: int | None = field(default=None, metadata={
+        "help": "Tokens between window starts, below max_length; null means max_length // 2. "
+                "Smaller strides give each token more context and cost more compute."})
+    batch_size: int = field(default=8, metadata={
+        "help": "Windows per forward pass, and documents per resumable group."})
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first parameter out of range."""
+        if self.max_length is not None and self.max_length < 2:
+            raise ValueError(f"max_length must be at least 2, got {self.max_length}")
+        if self.stride is not None and self.stride < 1:
+            raise ValueError(f"stride must be at least 1, got {self.stride}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        if self.stride is not None and self.max_length is not None:
+            check_stride(self.stride, self.max_length)
+
+
+def check_stride(stride: int, max_length: int) -> None:
+    """Raise ValueError unless windows overlap, as every scored token needs context."""
+    if stride > max_length:
+        raise ValueError(f"stride ({stride}) must not exceed max_length ({max_length})")
+    if stride == max_length:
+        raise ValueError(f"stride ({stride}) must be smaller than max_length ({max_length}): "
+                         "windows must overlap by at least one token, or the first token of "
+                         "each window would have no context and go unscored")
+
+
+def resolve_windows(spec: PerplexitySpec, context: int | None) -> tuple[int, int]:
+    """Return (max_length, stride) with the defaults filled in from the model's context."""
+    if spec.max_length is None and context is None:
+        raise EvaluationError("the model's config has no max_position_embeddings; "
+                              "set max_length")
+    if spec.max_length is not None and context is not None and spec.max_length > context:
+        raise EvaluationError(f"max_length {spec.max_length} is larger than the model's "
+                              f"context length {context}; use at most {context}")
+    max_length = spec.max_length if spec.max_length is not None else context
+    stride = spec.stride if spec.stride is not None else max_length // 2
+    try:
+        check_stride(stride, max_length)
+    except ValueError as error:
+        raise SpecError(str(error)) from None
+    return max_length, stride
+
+
+def document_keys(rows: list[dict]) -> list[str]:
+    """Return each row's key (its "id" as a string), checking texts and uniqueness."""
+    keys, seen = [], set()
+    for index, row in enumerate(rows):
+        key = str(row["id"]) if row.get("id") is not None else str(index)
+        if not isinstance(row.get("text"), str):
+            raise EvaluationError(f"row {index} (id {key}): field 'text' must be a string")
+        if key in seen:
+            raise EvaluationError(f"row {index}: id '{key}' appears twice; ids must be unique "
+                                  "so a resumed run can tell which documents are done")
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def run(ctx: RunContext) -> dict:
+    """Return the perplexity figures of ctx.model on ctx.rows, reporting each document."""
+    from .loading import context_length, load_model
+    from .perplexity_groups import score_group
+
+    spec = ctx.spec if ctx.spec is not None else PerplexitySpec()
+    spec = make_spec(PerplexitySpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    keys = document_keys(ctx.rows)
+    if not keys:
+        raise EvaluationError("the dataset has no documents")
+    loaded = load_model(ctx.model, ctx.device)
+    ctx.on_environment(loaded.environment)
+    max_length, stride = resolve_windows(spec, context_length(loaded.model))
+
+    total = len(keys)
+    groups = [range(start, min(start + spec.batch_size, total))
+              for start in range(0, total, spec.batch_size)]
+    pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
+    finished = total - sum(len(group) for group in pending)
+    ctx.on_progress(finished, total)
+    fresh: dict[str, dict] = {}
+    for group in pending:
+        texts = [ctx.rows[i]["text"] for i in group]
+        records = score_group(loaded, texts, max_length, stride, spec.batch_size)
+        for index, record in zip(group, records):
+            fresh[keys[index]] = record
+            ctx.on_sample(keys[index], index, record)
+        finished += len(group)
+        ctx.on_progress(finished, total)
+
+    records = [fresh[key] if key in fresh else ctx.done[key] for key in keys]
+    return summarize(records, max_length=max_length, stride=stride, batch_size=spec.batch_size)
+
+
+METRICS = (
+    Metric("perplexity", "lower", "exp of the mean negative log-likelihood per token"),
+    Metric("word_perplexity", "lower", "exp of the negative log-likelihood per word "
+                                       "(words = whitespace-separated fields)"),
+    Metric("byte_perplexity", "lower", "exp of the negative log-likelihood per UTF-8 byte"),
+    Metric("bits_per_byte", "lower", "negative log-likelihood in bits per UTF-8 byte; "
+                                     "comparable across tokenizers"),
+)
+
+EVALUATOR = registry.register(Evaluator(
+    name="perplexity", version="1", dataset_kind="text", spec_class=PerplexitySpec,
+    metrics=METRICS, run=run, queue="gpu",
+    description="Strided-window perplexity, word/byte perplexity and bits per byte of a "
+                "causal language model on documents, with 95% bootstrap intervals."))

@@ -1,0 +1,126 @@
+"""Settings shared by every environment. Defaults are safe for a laptop: SQLite under var/,
+Celery's filesystem transport under var/broker/, media under var/media/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from glassbox.config.env import env_bool, env_float, env_int, env_list, env_paths, env_str, env_url
+
+REPO_DIR = Path(__file__).resolve().parents[4]
+VAR_DIR = Path(env_str("GLASSBOX_VAR_DIR", str(REPO_DIR / "var"))).resolve()
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "glassbox-dev-key-not-for-production")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_celery_beat",
+    "glassbox.registry",
+    "glassbox.evaluations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "glassbox.config.urls"
+WSGI_APPLICATION = "glassbox.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [REPO_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_url("DATABASE_URL", f"sqlite:///{VAR_DIR / 'glassbox.sqlite3'}",
+                schemes=("sqlite", "postgres", "postgresql")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A worker and the web process write at once; wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                                       "init_command": "PRAGMA journal_mode=WAL;"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
+
+LOGIN_URL = "admin:login"
+
+# Models: local directories must lie under one of these roots (os.pathsep-separated).
+GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS", [VAR_DIR / "models"])
+GLASSBOX_MAX_UPLOAD_BYTES = env_int("GLASSBOX_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
+GLASSBOX_DEVICE = env_str("GLASSBOX_DEVICE", "auto", choices=("auto", "cpu", "cuda"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Celery: the filesystem transport needs no server; production points this at Redis or RabbitMQ.
+BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", "filesystem://",
+                            schemes=("filesystem", "redis", "rediss", "amqp", "amqps", "memory"))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "out"),
+        "data_folder_out": str(BROKER_DIR / "out"),
+        "processed_folder": str(BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+else:
+    # A message not acknowledged within this time is handed to another worker (Redis).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    }
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A run whose worker stopped reporting for this long is queued again (it resumes from its records).
+GLASSBOX_STALE_RUN_SECONDS = env_int("GLASSBOX_STALE_RUN_SECONDS", 600, minimum=10)
+GLASSBOX_RUN_TIME_LIMIT = env_int("GLASSBOX_RUN_TIME_LIMIT", 6 * 3600, minimum=10)
+# Fault drills only: sleep this long after each stored sample, so a test can kill a worker mid-run.
+GLASSBOX_SAMPLE_DELAY_S = env_float("GLASSBOX_SAMPLE_DELAY_S", 0.0, minimum=0.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GLASSBOX_LOG_LEVEL", "INFO",
+                                                      choices=("DEBUG", "INFO", "WARNING", "ERROR"))},
+}

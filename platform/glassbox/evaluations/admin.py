@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import MetricResult, Run, SampleRecord
+
+
+class MetricResultInline(admin.TabularInline):
+    model = MetricResult
+    extra = 0
+    can_delete = False
+    readonly_fields = ["name", "value", "ci_low", "ci_high", "n", "direction"]
+
+
+@admin.register(Run)
+class RunAdmin(admin.ModelAdmin):
+    list_display = ["id", "evaluator", "model", "dataset_version", "status", "progress_done", "progress_total",
+                    "created_at"]
+    list_filter = ["status", "evaluator"]
+    list_select_related = ["model", "dataset_version__dataset"]
+    search_fields = ["fingerprint", "model__name"]
+    inlines = [MetricResultInline]
+    # Runs are written by the services and workers; the admin shows them and never edits results.
+    readonly_fields = [f.name for f in Run._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(SampleRecord)
+class SampleRecordAdmin(admin.ModelAdmin):
+    list_display = ["run", "index", "key"]
+    list_select_related = ["run"]
+    readonly_fields = ["run", "key", "index", "data", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

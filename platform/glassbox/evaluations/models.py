@@ -1,0 +1,98 @@
+"""Evaluation runs, their metric results and per-sample records."""
+from __future__ import annotations
+
+from django.db import models
+
+from glassbox.registry.models import DatasetVersion, Model
+
+
+class Run(models.Model):
+    """One evaluation of a model on a dataset version with a frozen spec."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED)
+
+    evaluator = models.CharField(max_length=100)
+    evaluator_version = models.CharField(max_length=50)
+    model = models.ForeignKey(Model, on_delete=models.PROTECT, related_name="runs")
+    dataset_version = models.ForeignKey(DatasetVersion, on_delete=models.PROTECT, related_name="runs")
+    spec = models.JSONField(help_text="Every parameter of the evaluator, defaults included.")
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    queue = models.CharField(max_length=50, default="gpu")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="Last sign of life from the worker running it.")
+    attempts = models.PositiveIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    worker_host = models.CharField(max_length=255, blank=True)
+    device = models.CharField(max_length=50, blank=True)
+    dtype = models.CharField(max_length=30, blank=True)
+    environment = models.JSONField(default=dict, blank=True,
+                                   help_text="Library versions and hardware of the worker.")
+    summary = models.JSONField(default=dict, blank=True, help_text="The evaluator's whole output.")
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return int(100 * self.progress_done / self.progress_total)
+
+
+class MetricResult(models.Model):
+    class Direction(models.TextChoices):
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=100)
+    value = models.FloatField()
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    n = models.PositiveIntegerField()
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+
+    class Meta:
+        ordering = ["run", "name"]
+        constraints = [models.UniqueConstraint(fields=["run", "name"], name="unique_metric_per_run")]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value:g}"
+
+
+class SampleRecord(models.Model):
+    """One sample's outcome, written as soon as it is known so a resumed run can skip it."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="samples")
+    key = models.CharField(max_length=255)
+    index = models.PositiveIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="unique_sample_per_run")]

@@ -1,0 +1,54 @@
+"""Reads of runs and results for views, commands and workers."""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Run, SampleRecord
+
+
+def run_list(*, status: str | None = None, evaluator: str | None = None) -> QuerySet[Run]:
+    runs = Run.objects.select_related("model", "dataset_version__dataset")
+    if status:
+        runs = runs.filter(status=status)
+    if evaluator:
+        runs = runs.filter(evaluator=evaluator)
+    return runs
+
+
+def run_detail(run_id: int) -> Run:
+    return (Run.objects.select_related("model", "dataset_version__dataset")
+            .prefetch_related("metrics").get(pk=run_id))
+
+
+def sample_records(run_id: int) -> dict[str, dict]:
+    """Records already stored for a run, by sample key (what a resumed attempt may skip)."""
+    return dict(SampleRecord.objects.filter(run_id=run_id).values_list("key", "data"))
+
+
+def sample_page(run_id: int, limit: int = 50) -> QuerySet[SampleRecord]:
+    return SampleRecord.objects.filter(run_id=run_id).order_by("index")[:limit]
+
+
+def run_as_dict(run: Run) -> dict:
+    """A JSON view of a run: what the run page's progress poll and `manage.py run_status` show."""
+    return {
+        "id": run.pk,
+        "evaluator": run.evaluator,
+        "evaluator_version": run.evaluator_version,
+        "model": run.model.slug,
+        "dataset": run.dataset_version.dataset.slug,
+        "dataset_version": run.dataset_version.number,
+        "status": run.status,
+        "progress": {"done": run.progress_done, "total": run.progress_total, "percent": run.progress_percent},
+        "spec": run.spec,
+        "fingerprint": run.fingerprint,
+        "attempts": run.attempts,
+        "error": run.error,
+        "environment": run.environment,
+        "metrics": {m.name: {"value": m.value, "ci": [m.ci_low, m.ci_high], "n": m.n, "direction": m.direction}
+                    for m in run.metrics.all()},
+        "summary": run.summary,
+        "created_at": run.created_at.isoformat(),
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+    }

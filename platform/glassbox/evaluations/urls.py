@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluations"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("runs/", views.run_list, name="run-list"),
+    path("runs/new/", views.run_create, name="run-create"),
+    path("runs/<int:run_id>/", views.run_detail, name="run-detail"),
+    path("runs/<int:run_id>/progress.json", views.run_progress, name="run-progress"),
+    path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
+]

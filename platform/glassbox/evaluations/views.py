@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from evaluators import registry as evaluator_registry
+
+from . import queries, services
+from .forms import RunForm
+from .models import Run
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    runs = queries.run_list()[:20]
+    return render(request, "evaluations/home.html", {"runs": runs})
+
+
+def run_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    runs = queries.run_list(status=status)[:200]
+    return render(request, "evaluations/run_list.html",
+                  {"runs": runs, "status": status, "statuses": Run.Status.values})
+
+
+def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    try:
+        run = queries.run_detail(run_id)
+    except Run.DoesNotExist:
+        raise Http404("no such run") from None
+    entry = None
+    if run.evaluator in evaluator_registry.names():
+        entry = evaluator_registry.get(run.evaluator)
+    return render(request, "evaluations/run_detail.html", {
+        "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
+        "metrics": run.metrics.all(),
+    })
+
+
+def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
+    run = get_object_or_404(Run.objects.select_related("model", "dataset_version__dataset"), pk=run_id)
+    return JsonResponse(queries.run_as_dict(run))
+
+
+@staff_member_required
+def run_create(request: HttpRequest) -> HttpResponse:
+    form = RunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            run = services.start_run(evaluator=data["evaluator"], model=data["model"],
+                                     dataset_version=data["dataset_version"], params=data["params"],
+                                     force=data["force"], user=request.user)
+        except services.RunRequestError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("evaluations:run-detail", run_id=run.pk)
+    return render(request, "evaluations/run_form.html", {"form": form})
+
+
+@staff_member_required
+@require_POST
+def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = services.cancel_run(get_object_or_404(Run, pk=run_id))
+    messages.info(request, "Cancelled." if run.status == Run.Status.CANCELLED else "Asked the worker to stop.")
+    return redirect("evaluations:run-detail", run_id=run.pk)

@@ -1,0 +1,43 @@
+"""Forms for the registry's pages. They only collect input; services.py checks and writes it."""
+from __future__ import annotations
+
+from django import forms
+
+from .models import Dataset
+from .services import RegistrationError
+
+
+class ModelRegisterForm(forms.Form):
+    # trust_remote_code and allow_pickle_weights are deliberately absent: only a superuser may
+    # set them, in the admin.
+    name = forms.CharField(max_length=200)
+    source = forms.CharField(max_length=500, help_text="Hub id (owner/name) or an absolute path to a local "
+                                                       "directory under the configured model folders.")
+    revision = forms.CharField(max_length=64, required=False,
+                               help_text="Hub models: the 40-character commit hash. Local models: leave empty.")
+    slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    license = forms.CharField(max_length=100, required=False)
+    tags = forms.CharField(required=False, help_text="Comma-separated.")
+
+    def clean_tags(self) -> list[str]:
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+
+class DatasetUploadForm(forms.Form):
+    file = forms.FileField(help_text="JSONL, CSV or TXT, depending on the dataset's kind.")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           help_text="What changed in this version.")
+
+
+class DatasetCreateForm(DatasetUploadForm):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
+    kind = forms.ChoiceField(choices=Dataset.Kind.choices)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    field_order = ["name", "slug", "kind", "description", "file", "note"]
+
+
+def show_error(form: forms.Form, error: RegistrationError) -> None:
+    """Attach a service's refusal to the field it names, or to the form as a whole."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

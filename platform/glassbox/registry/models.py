@@ -1,0 +1,85 @@
+"""Registered models, datasets and their immutable versions."""
+from __future__ import annotations
+
+from django.db import models
+
+
+class Model(models.Model):
+    """A causal language model: a hub id pinned to a revision, or a local directory."""
+
+    class SourceKind(models.TextChoices):
+        HUB = "hub", "Hugging Face hub"
+        LOCAL = "local", "Local directory"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
+    source = models.CharField(max_length=500, help_text="Hub id (owner/name) or an absolute local directory.")
+    revision = models.CharField(max_length=64, blank=True, help_text="Commit hash; required for hub models.")
+    description = models.TextField(blank=True)
+    license = models.CharField(max_length=100, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    trust_remote_code = models.BooleanField(
+        default=False, help_text="Runs code shipped with the model. Only administrators may turn this on.")
+    allow_pickle_weights = models.BooleanField(
+        default=False, help_text="Loads pickle checkpoints, which can run arbitrary code.")
+    # Filled from the config and tokenizer at registration (the weights are never read).
+    architecture = models.CharField(max_length=200, blank=True)
+    parameter_count = models.BigIntegerField(null=True, blank=True)
+    context_length = models.IntegerField(null=True, blank=True)
+    vocab_size = models.IntegerField(null=True, blank=True)
+    dtype = models.CharField(max_length=30, blank=True)
+    weights_sha256 = models.CharField(max_length=64, blank=True,
+                                      help_text="For local models: a hash over the weight files.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dataset(models.Model):
+    class Kind(models.TextChoices):
+        CODEGEN = "codegen", "Code generation"
+        TEXT = "text", "Text (perplexity)"
+        BIAS_PAIRS = "bias_pairs", "Bias sentence pairs"
+        PROMPTS = "prompts", "Prompts (decoding speed)"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DatasetVersion(models.Model):
+    """One uploaded file, never changed afterwards. The file is stored once by its SHA-256."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(upload_to="datasets/")
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)  # jsonl, csv or txt
+    size_bytes = models.BigIntegerField()
+    row_count = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dataset", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "number"], name="unique_dataset_version_number"),
+            models.UniqueConstraint(fields=["dataset", "sha256"], name="unique_dataset_version_content"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.slug} v{self.number}"

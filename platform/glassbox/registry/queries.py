@@ -1,0 +1,59 @@
+"""Reads for the registry's pages, the API and the workers."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, QuerySet
+
+from evaluators.datasets import read_dataset
+
+from .models import Dataset, DatasetVersion, Model
+
+
+def models() -> QuerySet[Model]:
+    return Model.objects.order_by("name")
+
+
+def model_by_slug(slug: str) -> Model | None:
+    return Model.objects.filter(slug=slug).first()
+
+
+def datasets() -> QuerySet[Dataset]:
+    """Datasets with `version_count`, `latest_number` and `updated_at` annotated (one query)."""
+    return Dataset.objects.annotate(
+        version_count=Count("versions"), latest_number=Max("versions__number"),
+        updated_at=Max("versions__created_at"),
+    ).order_by("name")
+
+
+def dataset_by_slug(slug: str) -> Dataset | None:
+    return Dataset.objects.filter(slug=slug).first()
+
+
+def versions_of(dataset: Dataset) -> QuerySet[DatasetVersion]:
+    return dataset.versions.order_by("-number")
+
+
+def dataset_versions() -> QuerySet[DatasetVersion]:
+    """Every version with its dataset joined, newest first within a dataset."""
+    return DatasetVersion.objects.select_related("dataset").order_by("dataset__name", "-number")
+
+
+def dataset_rows(version: DatasetVersion, limit: int | None = None) -> list[dict]:
+    """Return the version's normalised rows (the first `limit` when given), read from storage."""
+    try:
+        local_path = default_storage.path(version.file.name)
+    except NotImplementedError:
+        local_path = None
+    if local_path is not None:
+        return read_dataset(local_path, version.dataset.kind, display_name=version.original_name, limit=limit)
+    # Remote storage (S3 and the like): the reader wants a local file, so copy it first.
+    suffix = Path(version.file.name).suffix
+    with tempfile.NamedTemporaryFile(prefix="glassbox-dataset-", suffix=suffix) as temp:
+        with default_storage.open(version.file.name, "rb") as stored:
+            shutil.copyfileobj(stored, temp)
+        temp.flush()
+        return read_dataset(temp.name, version.dataset.kind, display_name=version.original_name, limit=limit)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("models/", views.model_list, name="model-list"),
+    path("models/register/", views.model_register, name="model-register"),
+    path("models/<slug:slug>/", views.model_detail, name="model-detail"),
+    path("datasets/", views.dataset_list, name="dataset-list"),
+    path("datasets/new/", views.dataset_create, name="dataset-create"),
+    path("datasets/<slug:slug>/", views.dataset_detail, name="dataset-detail"),
+    path("datasets/<slug:slug>/upload/", views.dataset_upload, name="dataset-upload"),
+    path("datasets/<slug:slug>/v<int:number>/", views.dataset_version_detail, name="dataset-version-detail"),
+]

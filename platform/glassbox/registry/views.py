@@ -1,0 +1,109 @@
+"""Pages for models and datasets. Reading is public; writing needs an account (models: staff)."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from evaluators.datasets import SCHEMAS, DatasetError
+
+from . import queries, services
+from .forms import DatasetCreateForm, DatasetUploadForm, ModelRegisterForm, show_error
+
+PREVIEW_ROWS = 20
+
+
+def model_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/model_list.html", {"models": queries.models()})
+
+
+def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    model = get_object_or_404(queries.models(), slug=slug)
+    return render(request, "registry/model_detail.html", {"model": model})
+
+
+@staff_member_required
+def model_register(request: HttpRequest) -> HttpResponse:
+    form = ModelRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            model = services.register_model(**form.cleaned_data)
+        except services.RegistrationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Registered {model.name}.")
+            return redirect("registry:model-detail", slug=model.slug)
+    return render(request, "registry/model_register.html", {"form": form})
+
+
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/dataset_list.html", {"datasets": queries.datasets()})
+
+
+def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = get_object_or_404(queries.datasets(), slug=slug)
+    return render(request, "registry/dataset_detail.html", {
+        "dataset": dataset, "versions": queries.versions_of(dataset), "schema": SCHEMAS[dataset.kind]})
+
+
+@login_required
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    form = DatasetCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = services.create_dataset_with_version(
+                name=data["name"], kind=data["kind"], description=data["description"], slug=data["slug"] or None,
+                uploaded_file_or_path=data["file"], original_name=data["file"].name, note=data["note"])
+        except services.RegistrationError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, f"Created {version.dataset.name} with {version.row_count} rows.")
+            return redirect("registry:dataset-version-detail", slug=version.dataset.slug, number=version.number)
+    return render(request, "registry/dataset_form.html", {"form": form, "schemas": SCHEMAS.values()})
+
+
+@login_required
+def dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = get_object_or_404(queries.datasets(), slug=slug)
+    form = DatasetUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            version, created = services.add_dataset_version(
+                dataset=dataset, uploaded_file_or_path=upload, original_name=upload.name,
+                note=form.cleaned_data["note"])
+        except services.RegistrationError as error:
+            show_error(form, error)
+        else:
+            if created:
+                messages.success(request, f"Added version {version.number} ({version.row_count} rows).")
+            else:
+                messages.info(request, f"This file is identical to version {version.number}; nothing was added.")
+            return redirect("registry:dataset-version-detail", slug=dataset.slug, number=version.number)
+    return render(request, "registry/dataset_form.html",
+                  {"form": form, "dataset": dataset, "schemas": [SCHEMAS[dataset.kind]]})
+
+
+def dataset_version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_object_or_404(queries.dataset_versions(), dataset__slug=slug, number=number)
+    schema = SCHEMAS[version.dataset.kind]
+    try:
+        rows, problem = queries.dataset_rows(version, limit=PREVIEW_ROWS), ""
+    except (DatasetError, OSError) as error:
+        # Stored files were checked on upload; this only shows if storage lost or changed one.
+        rows, problem = [], str(error)
+    columns = [field.name for field in schema.fields]
+    return render(request, "registry/dataset_version_detail.html", {
+        "version": version, "dataset": version.dataset, "schema": schema, "columns": columns,
+        "rows": [[_cell(row.get(column)) for column in columns] for row in rows], "problem": problem,
+        "preview_rows": PREVIEW_ROWS})
+
+
+def _cell(value: object) -> str:
+    # Several reference solutions are shown one after another, separated by a rule line.
+    if isinstance(value, list):
+        return "\n――――\n".join(str(item) for item in value)
+    return "" if value is None else str(value)

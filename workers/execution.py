@@ -1,0 +1,92 @@
+"""One attempt at a run: load it, call its evaluator with hooks that write through the services."""
+from __future__ import annotations
+
+import logging
+import socket
+import time
+import traceback
+
+from django.conf import settings
+
+from evaluators import registry as evaluator_registry
+from evaluators.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
+from evaluators.datasets import DatasetError
+from glassbox.evaluations import queries, services
+from glassbox.registry.queries import dataset_rows
+
+log = logging.getLogger(__name__)
+
+# Progress and the cancel flag are checked at most this often, so small batches don't flood the database.
+PROGRESS_INTERVAL_S = 1.0
+
+
+class _ProgressReporter:
+    """Writes progress with a heartbeat and raises Cancelled once a user has asked to stop."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < PROGRESS_INTERVAL_S:
+            return
+        self.last = now
+        if services.report_progress(self.run_id, done, total):
+            raise Cancelled()
+
+
+class _SampleWriter:
+    """Stores each per-sample record as soon as the evaluator produces it."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.delay = settings.GLASSBOX_SAMPLE_DELAY_S
+
+    def __call__(self, key: str, index: int, data: dict) -> None:
+        services.record_sample(self.run_id, key, index, data)
+        if self.delay:
+            time.sleep(self.delay)
+
+
+def execute(run_id: int) -> None:
+    run = services.begin_attempt(run_id)
+    if run is None:
+        return
+    try:
+        evaluator = evaluator_registry.get(run.evaluator)
+    except KeyError as error:
+        services.fail_run(run_id, f"{error.args[0]}; is this worker running an older release?")
+        return
+    try:
+        model = run.model
+        context = RunContext(
+            model=ModelRef(source=model.source, revision=model.revision or None,
+                           trust_remote_code=model.trust_remote_code,
+                           allow_pickle_weights=model.allow_pickle_weights),
+            rows=dataset_rows(run.dataset_version),
+            spec=evaluator.make_spec(run.spec),
+            device=settings.GLASSBOX_DEVICE,
+            done=queries.sample_records(run_id),
+            on_sample=_SampleWriter(run_id),
+            on_progress=_ProgressReporter(run_id),
+            on_environment=lambda env: services.record_environment(run_id, {"host": socket.gethostname(), **env}),
+        )
+        summary = evaluator.run(context)
+    except Cancelled:
+        services.mark_cancelled(run_id)
+    except (EvaluationError, SpecError, DatasetError) as error:
+        services.fail_run(run_id, str(error))
+    except Exception as error:  # noqa: BLE001 - any failure must end as a readable message on the run
+        log.error("run %s failed:\n%s", run_id, traceback.format_exc())
+        services.fail_run(run_id, f"{type(error).__name__}: {error}")
+    else:
+        services.finish_run(run_id, summary)
+
+
+def fail(run_id: int, message: str) -> None:
+    services.fail_run(run_id, message)
+
+
+def requeue_stale() -> list[int]:
+    return services.requeue_stale_runs()
