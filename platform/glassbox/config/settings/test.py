@@ -1,13 +1,20 @@
 """Tests: fast hashing, files under a throw-away directory, no network."""
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("GLASSBOX_VAR_DIR", tempfile.mkdtemp(prefix="glassbox-test-"))
+if not os.environ.get("GLASSBOX_VAR_DIR"):
+    # Each test process gets its own var/ folder, removed when the process ends.
+    _var = tempfile.mkdtemp(prefix="glassbox-test-")
+    os.environ["GLASSBOX_VAR_DIR"] = _var
+    atexit.register(shutil.rmtree, _var, ignore_errors=True)
 
 from .base import *  # noqa: F401,F403,E402
 from .base import VAR_DIR  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(VAR_DIR) / "media"
-GLASSBOX_MODEL_ROOTS = [Path(VAR_DIR).resolve(), Path(tempfile.gettempdir()).resolve()]
+GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS",  # noqa: F405
+                                 [Path(VAR_DIR), Path(tempfile.gettempdir())])

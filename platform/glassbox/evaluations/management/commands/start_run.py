@@ -31,8 +31,9 @@ class Command(BaseCommand):
             versions = versions.filter(number=options["dataset_version"])
         version = versions.order_by("-number").first()
         if version is None:
+            numbered = options["dataset_version"]
             raise CommandError(f"no version of dataset '{options['dataset']}'"
-                               + (f" numbered {options['version']}" if options["dataset_version"] is not None else ""))
+                               + (f" numbered {numbered}" if numbered is not None else ""))
         try:
             params = json.loads(options["params"])
         except json.JSONDecodeError as error:

@@ -1,0 +1,99 @@
+"""Cancelling runs, and queuing again the runs whose worker went silent."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from glassbox.evaluations import services
+from glassbox.evaluations.models import Run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(tiny_model, text_version) -> Run:
+    return services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version)
+
+
+def test_a_queued_run_is_cancelled_at_once(run):
+    before = timezone.now()
+    returned = services.cancel_run(run)
+    run.refresh_from_db()
+    assert returned.status == run.status == Run.Status.CANCELLED
+    assert run.finished_at >= before
+    assert run.error == "cancelled before it started"
+    assert run.is_finished
+
+
+def test_a_running_run_is_asked_to_stop_and_keeps_running_until_its_worker_notices(run):
+    services.begin_attempt(run.pk)
+    returned = services.cancel_run(run)
+    run.refresh_from_db()
+    assert returned.cancel_requested and run.cancel_requested
+    assert run.status == Run.Status.RUNNING and run.finished_at is None
+    assert services.report_progress(run.pk, 1, 6) is True
+
+
+def test_cancelling_a_finished_run_changes_nothing(run):
+    services.finish_run(run.pk, {"perplexity": 3.0, "n": 6})
+    run.refresh_from_db()
+    finished_at = run.finished_at
+    services.cancel_run(run)
+    run.refresh_from_db()
+    assert (run.status, run.cancel_requested, run.finished_at) == (Run.Status.SUCCEEDED, False, finished_at)
+
+
+def test_progress_without_a_cancel_request_says_go_on_and_is_stored(run):
+    assert services.report_progress(run.pk, 2, 6) is False
+    run.refresh_from_db()
+    assert (run.progress_done, run.progress_total, run.progress_percent) == (2, 6, 33)
+    assert run.heartbeat_at is not None
+
+
+def test_a_late_failure_or_cancel_does_not_overwrite_a_finished_run(run):
+    services.finish_run(run.pk, {"perplexity": 3.0, "n": 6})
+    services.fail_run(run.pk, "too late")
+    services.mark_cancelled(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == (Run.Status.SUCCEEDED, "")
+
+
+def _running_with_heartbeat(run: Run, age: timedelta) -> Run:
+    services.begin_attempt(run.pk)
+    Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - age)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_running_run_whose_heartbeat_is_old_is_queued_again_and_its_heartbeat_refreshed(
+        run, tiny_model, text_version, enqueued, settings):
+    settings.GLASSBOX_STALE_RUN_SECONDS = 600
+    stale = _running_with_heartbeat(run, timedelta(seconds=601))
+    fresh = _running_with_heartbeat(
+        services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version, force=True),
+        timedelta(seconds=599))
+    # A queued run has no worker to lose, and a finished one is done, however old.
+    services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version, force=True)
+    old_heartbeat = fresh.heartbeat_at
+    before = timezone.now()
+
+    assert services.requeue_stale_runs() == [stale.pk]
+
+    assert enqueued == [stale.pk]
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.heartbeat_at >= before
+    assert stale.status == Run.Status.RUNNING  # the next worker resumes it from its records
+    assert fresh.heartbeat_at == old_heartbeat
+    # Refreshed, it is not queued a second time by the next sweep a minute later.
+    assert services.requeue_stale_runs() == []
+    assert enqueued == [stale.pk]
+
+
+def test_a_finished_run_with_an_old_heartbeat_is_left_alone(run, enqueued):
+    stale = _running_with_heartbeat(run, timedelta(days=1))
+    services.fail_run(stale.pk, "gone")
+    assert services.requeue_stale_runs() == []
+    assert enqueued == []
