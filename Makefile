@@ -30,8 +30,9 @@ test: install
 test-fast: install
 	$(PY) -m pytest -m "not integration"
 
+# Every bench/*_bench.py prints its figures.
 bench: install
-	$(PY) bench/perplexity_bench.py
+	@for script in bench/*_bench.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean-var:
 	rm -rf var/

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from evaluators import registry as evaluator_registry
@@ -11,6 +14,7 @@ from evaluators import registry as evaluator_registry
 from . import queries, services
 from .forms import RunForm
 from .models import Run
+from .run_pages import extra_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,7 +39,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         entry = evaluator_registry.get(run.evaluator)
     return render(request, "evaluations/run_detail.html", {
         "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
-        "metrics": run.metrics.all(),
+        "metrics": run.metrics.all(), **extra_context(run),
     })
 
 
@@ -66,3 +70,12 @@ def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
     run = services.cancel_run(get_object_or_404(Run, pk=run_id))
     messages.info(request, "Cancelled." if run.status == Run.Status.CANCELLED else "Asked the worker to stop.")
     return redirect("evaluations:run-detail", run_id=run.pk)
+
+
+@cache_control(max_age=86400, public=True)
+def plotly_js(request: HttpRequest) -> FileResponse:
+    """Plotly's bundle from the installed package: the site never loads scripts from a CDN."""
+    import plotly
+
+    return FileResponse(open(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", "rb"),
+                        content_type="text/javascript")

@@ -1,0 +1,25 @@
+"""Demo: perplexity of both demo models on held-out standard-library source."""
+from __future__ import annotations
+
+from django.conf import settings
+
+from glassbox.evaluations import services as evaluation_services
+from glassbox.registry.models import Dataset, Model
+
+from .datasets import demo_version
+
+SLUG, NAME = "stdlib-heldout", "Held-out Python standard library"
+DESCRIPTION = "Python files from the interpreter's standard library that the demo models never saw in training."
+
+
+def seed(models: dict[str, Model], stdout) -> None:
+    from evaluators.demo_corpus import write_demo_data
+
+    data_file = settings.VAR_DIR / "demo" / "stdlib-heldout.jsonl"
+    if not data_file.exists():
+        data_file.parent.mkdir(parents=True, exist_ok=True)
+        write_demo_data(data_file)
+    version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.TEXT, description=DESCRIPTION, path=data_file)
+    for model in models.values():
+        run = evaluation_services.start_run(evaluator="perplexity", model=model, dataset_version=version, params={})
+        stdout.write(f"perplexity of {model.slug} on {version}: run {run.pk} ({run.status})")
