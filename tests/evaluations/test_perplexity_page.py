@@ -1,0 +1,28 @@
+"""The perplexity run page lists documents hardest first, from the per-sample records."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from django.urls import reverse
+
+from glassbox.evaluations import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_documents_are_listed_by_bits_per_byte_worst_first(client, tiny_model, text_version):
+    run = services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version, params={})
+    services.begin_attempt(run.pk)
+    # easy: 10 nats over 100 bytes; hard: 30 nats over 50 bytes; html: its key must be escaped.
+    services.record_sample(run.pk, "easy", 0, {"nll": 10.0, "tokens": 20, "words": 15, "bytes": 100})
+    services.record_sample(run.pk, "hard", 1, {"nll": 30.0, "tokens": 10, "words": 8, "bytes": 50})
+    services.record_sample(run.pk, "<b>doc</b>", 2, {"nll": 20.0, "tokens": 10, "words": 8, "bytes": 100})
+
+    page = client.get(reverse("evaluations:run-detail", args=[run.pk])).content.decode()
+
+    assert page.index("hard") < page.index("&lt;b&gt;doc&lt;/b&gt;") < page.index("easy")
+    assert "<b>doc</b>" not in page
+    assert f"{30.0 / 50 / math.log(2):.4f}" in page      # bits per byte of "hard"
+    assert f"{math.exp(30.0 / 10):.3f}" in page          # its token perplexity
+    assert "3 documents scored" in page
