@@ -7,6 +7,9 @@ __version__ = "0.1.0"
 
 # Each evaluator module registers itself; its heavy imports happen inside its functions.
 from . import perplexity  # noqa: E402,F401
+from . import codegen  # noqa: E402,F401
+from . import bias  # noqa: E402,F401
+from . import bbq  # noqa: E402,F401
 
 __all__ = ["Cancelled", "EvaluationError", "Evaluator", "Metric", "ModelRef", "RunContext",
            "SpecError", "registry", "__version__"]

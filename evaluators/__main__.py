@@ -7,8 +7,12 @@ import sys
 
 from . import registry
 from .base import EvaluationError, SpecError
+from .bias_commands import add_bias_commands
 from .cli import add_evaluator_command
+from .codegen_commands import add_codegen_commands
+from .codemetrics.cli import add_codegen_score_command
 from .demo_commands import add_demo_commands
+from .transparency.cli import add_transparency_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name in registry.names():
         add_evaluator_command(subparsers, registry.get(name))
     add_demo_commands(subparsers)
+    add_transparency_command(subparsers)
+    add_bias_commands(subparsers)
+    add_codegen_commands(subparsers)
+    add_codegen_score_command(subparsers)
     return parser
 
 

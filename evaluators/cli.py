@@ -19,8 +19,9 @@ _COMMON = ("model", "revision", "data", "device", "trust_remote_code", "allow_pi
 
 def add_evaluator_command(subparsers: Any, evaluator: Evaluator) -> None:
     """Add the subcommand that runs `evaluator`, with one option per spec field."""
-    parser = subparsers.add_parser(evaluator.name, help=evaluator.description or None,
-                                   description=evaluator.description or None)
+    # argparse %-formats help texts: "95% bootstrap" would break --help.
+    parser = subparsers.add_parser(evaluator.name, description=evaluator.description or None,
+                                   help=evaluator.description.replace("%", "%%") or None)
     parser.add_argument("--model", required=True, help="local model directory or hub id")
     parser.add_argument("--revision", help="hub revision (commit, branch or tag)")
     parser.add_argument("--data", required=True,
@@ -34,7 +35,7 @@ def add_evaluator_command(subparsers: Any, evaluator: Evaluator) -> None:
         kinds = prop["type"] if isinstance(prop["type"], list) else [prop["type"]]
         base = _PYTHON_TYPES[next(kind for kind in kinds if kind != "null")]
         option = "--" + name.replace("_", "-")
-        helptext = prop.get("description")
+        helptext = prop.get("description", "").replace("%", "%%") or None
         if base is bool:
             parser.add_argument(option, dest=name, action=argparse.BooleanOptionalAction,
                                 default=None, help=helptext)

@@ -66,16 +66,35 @@ SCHEMAS: dict[str, KindSchema] = {
         Field("sent_less", "string", True, "The minimally different, less stereotyping sentence."),
         Field("stereo_antistereo", "\"stereo\" or \"antistereo\"", True,
               "Whether sent_more states a stereotype or violates one (CrowS-Pairs)."),
-        Field("bias_type", "string", True, "e.g. race-color, gender, religion."),
+        Field("bias_type", "string", True, "One of CrowS-Pairs' types: age, disability, gender, "
+              "nationality, physical-appearance, race-color, religion, sexual-orientation, socioeconomic."),
     ), '{"sent_more": "...", "sent_less": "...", "stereo_antistereo": "stereo", "bias_type": "gender"}'),
     "prompts": KindSchema("prompts", ("jsonl",), (
         _ID,
         Field("prompt", "string", True, "A prompt to generate from when measuring decoding speed."),
     ), '{"id": "p1", "prompt": "Write a haiku about autumn."}'),
+    "bbq": KindSchema("bbq", ("jsonl",), (
+        Field("example_id", "string or integer", True, "The example's id in its BBQ file."),
+        Field("category", "string", True, "e.g. Religion, Disability_status."),
+        Field("context_condition", "\"ambig\" or \"disambig\"", True, "Whether the context answers the question."),
+        Field("question_polarity", "\"neg\" or \"nonneg\"", True, "A negative or a non-negative question."),
+        Field("context", "string", True, "The passage the question is about."),
+        Field("question", "string", True, "The question."),
+        Field("ans0", "string", True, "Answer 0 (likewise ans1, ans2)."),
+        Field("ans1", "string", True, "Answer 1."),
+        Field("ans2", "string", True, "Answer 2."),
+        Field("label", "0, 1 or 2", True, "The index of the correct answer."),
+        Field("answer_info", "object", True, "{\"ans0\": [text, group], ...}; one group is \"unknown\"."),
+        Field("stereotyped_groups", "list of strings", True,
+              "Inside additional_metadata: the groups the question's stereotype is about."),
+    ), 'one line of a BBQ data/*.jsonl file (github.com/nyu-mll/BBQ), as it is'),
 }
 
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "txt"}
 _STEREO_VALUES = ("stereo", "antistereo")
+# CrowS-Pairs' nine bias types; an unknown one is most often a typo that would split a category.
+BIAS_TYPES = ("age", "disability", "gender", "nationality", "physical-appearance", "race-color",
+              "religion", "sexual-orientation", "socioeconomic")
 
 
 def detect_format(name: str | Path) -> str:
@@ -278,6 +297,9 @@ def _bias_pair(raw: dict, fail: Fail) -> dict:
     if row["stereo_antistereo"] not in _STEREO_VALUES:
         raise fail("stereo_antistereo", f"field 'stereo_antistereo' must be \"stereo\" or \"antistereo\", "
                                         f"got {row['stereo_antistereo']!r}")
+    if row["bias_type"] not in BIAS_TYPES:
+        raise fail("bias_type", f"field 'bias_type' must be one of {', '.join(BIAS_TYPES)}; "
+                                f"got {row['bias_type']!r}")
     return row
 
 
@@ -285,9 +307,17 @@ def _prompt(raw: dict, fail: Fail) -> dict:
     return {"prompt": _text(raw, "prompt", fail)}
 
 
+def _bbq(raw: dict, fail: Fail) -> dict:
+    from .bbq_data import normalize_bbq  # its own module: BBQ derives the bias target per row
+
+    return normalize_bbq(raw, fail)
+
+
 _VALIDATORS: dict[str, Callable[[dict, Fail], dict]] = {
     "codegen": _codegen, "text": _text_row, "bias_pairs": _bias_pair, "prompts": _prompt,
+    "bbq": _bbq,
 }
+
 
 
 def _json_type(value: Any) -> str:

@@ -29,7 +29,7 @@ can be tried and tested with no download; it is not a useful model of code.
   (those make the demo text dataset: `python -m evaluators demo-data`)
 - Training: {facts['steps']} steps of {facts['batch_size']} blocks of {facts['block_size']} tokens
   ({facts['training_tokens']:,} tokens seen, of a {facts['corpus_tokens']:,}-token corpus),
-  AdamW, peak learning rate 2e-3, warm-up then cosine decay, seed {facts['seed']}
+  AdamW, peak learning rate {facts['peak_lr']}, warm-up then cosine decay, seed {facts['seed']}
 - Final training loss: {final_loss:.3f} nats per token
 - Built by `python -m evaluators demo-models` in {facts['build_seconds']} s
 

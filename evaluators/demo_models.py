@@ -8,16 +8,19 @@ whole test suite scores.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_STEPS = 200
+DEFAULT_STEPS = 800
 SEED = 0
 CONTEXT_LENGTH = 512
 BLOCK_SIZE = 256
-BATCH_SIZE = 16
+BATCH_SIZE = 4  # small batches, more steps: lower loss for the same minutes here
+PEAK_LR = 2e-3
 VOCAB_SIZE = 4096
 MARKER = "glassbox-demo.json"
 SHAPES = {  # hidden, layers, heads, intermediate
@@ -76,7 +79,24 @@ def is_built(out: Path, steps: int) -> bool:
 
 
 def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: bool = True) -> dict:
-    """Return {name: directory} of the demo models, training them unless already built."""
+    """Return {name: directory} of the demo models, training them unless already built.
+
+    Safe to call from several processes at once (`make demo` while a bench builds): a lock
+    file makes the second wait for the first and then find the models built.
+    """
+    out = Path(out)
+    paths = {name: out / f"glassbox-demo-{name}" for name in SHAPES}
+    if is_built(out, steps):
+        return paths
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".glassbox-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not is_built(out, steps):
+            _train_and_save(paths, steps, progress)
+    return paths
+
+
+def _train_and_save(paths: dict[str, Path], steps: int, progress: bool) -> None:
     import torch
     from tqdm import tqdm
     from transformers import LlamaForCausalLM
@@ -85,10 +105,6 @@ def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: boo
     from .demo_corpus import read_source, training_files
     from .demo_training import token_blocks, train_models, train_tokenizer
 
-    out = Path(out)
-    paths = {name: out / f"glassbox-demo-{name}" for name in SHAPES}
-    if is_built(out, steps):
-        return paths
     started = time.monotonic()
     # torch's default thread count is the number of physical cores: right for training.
     files = training_files()
@@ -106,22 +122,21 @@ def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: boo
         bar.set_postfix({name: f"{loss:.2f}" for name, loss in zip(SHAPES, losses)})
         bar.update(1)
 
-    final_losses = train_models(models, blocks, steps, BATCH_SIZE, 2e-3, SEED, on_step)
+    final_losses = train_models(models, blocks, steps, BATCH_SIZE, PEAK_LR, SEED, on_step)
     bar.close()
     facts = {"steps": steps, "seed": SEED, "files": len(files), "block_size": BLOCK_SIZE,
-             "batch_size": BATCH_SIZE, "training_tokens": steps * BATCH_SIZE * BLOCK_SIZE,
-             "corpus_tokens": int(blocks.numel()), "build_seconds": None}
+             "batch_size": BATCH_SIZE, "peak_lr": PEAK_LR,
+             "training_tokens": steps * BATCH_SIZE * BLOCK_SIZE,
+             "corpus_tokens": int(blocks.numel()),
+             "build_seconds": round(time.monotonic() - started, 1)}
     for (name, path), model, loss in zip(paths.items(), models, final_losses):
         # Save beside the target and rename, so an interrupted build leaves nothing half-written.
-        staging = out / f".{path.name}.partial"
-        shutil.rmtree(staging, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
         params = sum(p.numel() for p in model.parameters())
-        facts["build_seconds"] = round(time.monotonic() - started, 1)
         (staging / "README.md").write_text(model_card(name, params, loss, facts))
         (staging / MARKER).write_text(json.dumps({**facts, "parameters": params,
-                                                  "final_loss": loss}, indent=2) + "\n")
+                                                  "final_loss": round(loss, 4)}, indent=2) + "\n")
         shutil.rmtree(path, ignore_errors=True)
         staging.rename(path)
-    return paths

@@ -30,7 +30,7 @@ def token_blocks(tokenizer: Any, texts: list[str], block_size: int) -> Any:
     import torch
 
     stream: list[int] = []
-    for ids in tokenizer(texts, add_special_tokens=False).input_ids:
+    for ids in tokenizer(texts, add_special_tokens=False, verbose=False).input_ids:
         stream.extend([tokenizer.bos_token_id, *ids, tokenizer.eos_token_id])
     usable = len(stream) // block_size * block_size
     return torch.tensor(stream[:usable], dtype=torch.long).view(-1, block_size)

@@ -116,6 +116,9 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto") -> Load
 
     device = resolve_device(device)
     dtype = resolve_dtype(dtype, device)
+    if Path(ref.source).is_absolute() and not Path(ref.source).is_dir():
+        # transformers would take the path for a malformed hub id and say so, which misleads.
+        raise EvaluationError(f"cannot load model {ref.source}: no such directory (was it moved or deleted?)")
     check_weights_allowed(ref)
     common = {"revision": ref.revision, "trust_remote_code": ref.trust_remote_code}
     try:

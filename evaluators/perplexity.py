@@ -15,9 +15,10 @@ the word count: the harness counts len(re.split(r"\\s+", text)), which adds an e
 for leading or trailing whitespace ("a b\\n" is 3 words there, 2 here). Glassbox counts
 text.split(), so its word_perplexity can be slightly higher on such texts.
 
-Documents are processed in fixed groups of batch_size consecutive rows; a resumed run skips
-the groups whose documents are all done and recomputes the others whole, so it batches
-exactly as an uninterrupted run did and ends with bit-identical numbers.
+Documents are processed in fixed groups of GROUP_BATCHES * batch_size consecutive rows, whose
+windows are sorted by length and batched together. A resumed run skips the groups whose
+documents are all done and recomputes the others whole, so it batches exactly as an
+uninterrupted run did and ends with bit-identical numbers.
 """
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ from .base import (EvaluationError, Evaluator, Metric, RunContext, SpecError, ma
                    spec_to_dict)
 from .perplexity_summary import summarize
 
+# Documents per group, in batches: a group's windows are sorted by length before batching,
+# so a larger group pads less (7% of the demo data's tokens are padding with 1 batch of
+# documents per group, 2.5% with 4); a smaller one loses less work when a worker dies.
+GROUP_BATCHES = 4
+
 
 @dataclass(frozen=True)
 class PerplexitySpec:
@@ -37,7 +43,9 @@ class PerplexitySpec:
         "help": "Tokens between window starts, below max_length; null means max_length // 2. "
                 "Smaller strides give each token more context and cost more compute."})
     batch_size: int = field(default=8, metadata={
-        "help": "Windows per forward pass, and documents per resumable group."})
+        "help": "Windows per forward pass. Documents are scored (and a stopped run "
+                "resumes) in groups of 4 * batch_size; results depend on it only at the "
+                "level of floating-point rounding."})
 
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range."""
@@ -108,8 +116,8 @@ def run(ctx: RunContext) -> dict:
     max_length, stride = resolve_windows(spec, context_length(loaded.model))
 
     total = len(keys)
-    groups = [range(start, min(start + spec.batch_size, total))
-              for start in range(0, total, spec.batch_size)]
+    size = GROUP_BATCHES * spec.batch_size
+    groups = [range(start, min(start + size, total)) for start in range(0, total, size)]
     pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
     finished = total - sum(len(group) for group in pending)
     ctx.on_progress(finished, total)

@@ -35,7 +35,7 @@ def finished_run(run) -> Run:
     services.begin_attempt(run.pk)
     services.record_environment(run.pk, {"host": "gpu-host-7", "device": "cpu", "dtype": "float32",
                                          "torch": "9.8.7-test", "transformers": "6.5.4-test"})
-    services.record_sample(run.pk, "fox", 1, {"nll": 31.5, "tokens": 26})
+    services.record_sample(run.pk, "fox", 1, {"nll": 31.5, "tokens": 26, "words": 9, "bytes": 44})
     services.finish_run(run.pk, SUMMARY)
     return Run.objects.get(pk=run.pk)
 
@@ -79,7 +79,7 @@ def test_the_run_page_shows_metrics_with_intervals_spec_fingerprint_and_environm
     assert finished_run.fingerprint in html
     for shown in ("gpu-host-7", "float32", "9.8.7-test", "6.5.4-test"):
         assert shown in html, shown
-    assert "fox" in html  # the first samples
+    assert "fox" in html  # the per-document table
     assert "Cancel</button>" not in html  # nothing left to cancel
 
 

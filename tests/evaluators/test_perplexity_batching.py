@@ -6,6 +6,7 @@ import pytest
 
 from evaluators import registry, scoring
 from evaluators.base import Cancelled
+from evaluators.perplexity import GROUP_BATCHES
 from evaluators.rolling import plan_windows
 
 from .conftest import Recorder, run_perplexity
@@ -53,17 +54,21 @@ def test_windows_that_do_not_overlap_are_refused():
 
 
 def test_a_resumed_run_ends_with_the_same_numbers_as_an_uninterrupted_one(tiny_model, rows):
-    params = {"batch_size": 3, "max_length": 24, "stride": 10}
+    params = {"batch_size": 2, "max_length": 24, "stride": 10}
+    group = GROUP_BATCHES * params["batch_size"]
+    rows = [*rows, *({"id": f"reversed-{r['id']}", "text": r["text"][::-1]} for r in rows)]
+    rows = rows[:2 * group]
+    assert len(rows) == 2 * group, "two groups: one finished, one interrupted"
     whole, whole_calls = run_perplexity(tiny_model, rows, **params)
 
-    # A worker that dies after storing 4 records: the first group (3) and one of the second.
+    # A worker that dies after storing the first group's records and one of the second's.
     stored: dict[str, dict] = {}
 
     class Killed(Exception):
         pass
 
     def store_then_die(key, index, record):
-        if len(stored) == 4:
+        if len(stored) == group + 1:
             raise Killed()
         stored[key] = record
 
@@ -71,14 +76,13 @@ def test_a_resumed_run_ends_with_the_same_numbers_as_an_uninterrupted_one(tiny_m
     partial.on_sample = store_then_die
     with pytest.raises(Killed):
         registry.get("perplexity").run(partial.context(tiny_model, rows, **params))
-    assert len(stored) == 4
 
     resumed, resumed_calls = run_perplexity(tiny_model, rows, done=stored, **params)
     assert resumed == whole
     # The finished group was skipped; the half-done one was redone whole.
-    assert set(resumed_calls.samples) == {row["id"] for row in rows[3:]}
-    assert resumed_calls.progress[0] == (3, len(rows)) and resumed_calls.progress[-1][0] == len(rows)
-    assert whole_calls.progress[0] == (0, len(rows))
+    assert set(resumed_calls.samples) == {row["id"] for row in rows[group:]}
+    assert resumed_calls.progress == [(group, len(rows)), (len(rows), len(rows))]
+    assert whole_calls.progress == [(0, len(rows)), (group, len(rows)), (len(rows), len(rows))]
 
 
 def test_a_run_with_everything_done_loads_the_model_but_scores_nothing(tiny_model, rows):
@@ -90,18 +94,17 @@ def test_a_run_with_everything_done_loads_the_model_but_scores_nothing(tiny_mode
 def test_records_are_reported_with_their_row_index(tiny_model, rows):
     _, calls = run_perplexity(tiny_model, rows, batch_size=3)
     assert calls.indices == {row["id"]: index for index, row in enumerate(rows)}
-    assert [done for done, _ in calls.progress] == [0, 3, 6, 8]
 
 
 def test_a_cancel_from_the_progress_hook_stops_the_run(tiny_model, rows):
     recorder = Recorder()
-    context = recorder.context(tiny_model, rows, batch_size=2)
+    context = recorder.context(tiny_model, rows, batch_size=1)
 
     def cancel_after_first_group(done, total):
-        if done >= 2:
+        if done > 0:
             raise Cancelled()
 
     context.on_progress = cancel_after_first_group
     with pytest.raises(Cancelled):
         registry.get("perplexity").run(context)
-    assert len(recorder.samples) == 2
+    assert len(recorder.samples) == GROUP_BATCHES

@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("glassbox.evaluations.urls")),
     path("", include("glassbox.registry.urls")),
+    path("", include("glassbox.transparency.urls")),
 ]

@@ -39,7 +39,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         entry = evaluator_registry.get(run.evaluator)
     return render(request, "evaluations/run_detail.html", {
         "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
-        "metrics": run.metrics.all(), **extra_context(run),
+        "metrics": run.metrics.all(), **extra_context(run, request),
     })
 
 

@@ -46,6 +46,7 @@ class Dataset(models.Model):
         TEXT = "text", "Text (perplexity)"
         BIAS_PAIRS = "bias_pairs", "Bias sentence pairs"
         PROMPTS = "prompts", "Prompts (decoding speed)"
+        BBQ = "bbq", "BBQ multiple choice (bias)"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "glassbox.registry",
     "glassbox.evaluations",
+    "glassbox.transparency",
 ]
 
 MIDDLEWARE = [

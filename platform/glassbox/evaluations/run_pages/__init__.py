@@ -1,12 +1,14 @@
 """Per-evaluator additions to the run page.
 
 A module here named after an evaluator (dashes become underscores) may define
-`context(run) -> dict`; its keys reach the template `evaluations/run_pages/<name>.html`,
+`context(run) -> dict` (or `context(run, request)`, for pages that read query parameters such
+as ?sort= and ?page=); its keys reach the template `evaluations/run_pages/<name>.html`,
 which the run page includes when it exists. Evaluators without one get the generic page.
 """
 from __future__ import annotations
 
 import importlib
+import inspect
 
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -14,7 +16,7 @@ from django.template.loader import get_template
 from ..models import Run
 
 
-def extra_context(run: Run) -> dict:
+def extra_context(run: Run, request=None) -> dict:
     """Return the evaluator's own template name and context for this run's page, if it has any."""
     module_name = run.evaluator.replace("-", "_")
     template = f"evaluations/run_pages/{module_name}.html"
@@ -26,4 +28,6 @@ def extra_context(run: Run) -> dict:
         module = importlib.import_module(f"{__name__}.{module_name}")
     except ModuleNotFoundError:
         return {"evaluator_template": template}
+    if len(inspect.signature(module.context).parameters) > 1:
+        return {"evaluator_template": template, **module.context(run, request)}
     return {"evaluator_template": template, **module.context(run)}

@@ -1,0 +1,95 @@
+"""BBQ (Parrish et al. 2022) as multiple choice: accuracy and the paper's bias scores.
+
+The model picks, among each example's three answers, the one it finds most likely after the
+context and question (see `evaluators.bbq_scoring` for the prompt and the normalisation, which
+is part of the spec and printed with every result). `evaluators.bbq_summary` turns the choices
+into accuracy for ambiguous and disambiguated contexts and s_DIS / s_AMB, overall and per
+category, with bootstrap intervals.
+
+Examples are processed in fixed groups of GROUP_BATCHES * batch_size consecutive examples;
+a resumed run skips the groups whose examples are all done and recomputes the others whole,
+so its numbers are bit-identical to an uninterrupted run's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import registry
+from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .bbq_scoring import NORMALIZATIONS
+
+# Examples per group, in batches of sequences (each example is 3 sequences).
+GROUP_BATCHES = 2
+
+
+@dataclass(frozen=True)
+class BBQSpec:
+    normalization: str = field(default="none", metadata={
+        "help": "How an answer is scored: none (summed log-likelihood of its tokens) or "
+                "per-token (that sum divided by its token count)."})
+    batch_size: int = field(default=16, metadata={
+        "help": "Sequences per forward pass (3 per example). Results depend on it only at the "
+                "level of floating-point rounding."})
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first parameter out of range."""
+        if self.normalization not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {', '.join(NORMALIZATIONS)}, "
+                             f"got '{self.normalization}'")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+
+
+def run(ctx: RunContext) -> dict:
+    """Return BBQ's figures for ctx.model on the examples in ctx.rows, reporting each example."""
+    from .bbq_scoring import score_examples
+    from .bbq_summary import summarize
+    from .loading import context_length, load_model
+
+    spec = ctx.spec if ctx.spec is not None else BBQSpec()
+    spec = make_spec(BBQSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    if not ctx.rows:
+        raise EvaluationError("the dataset has no BBQ examples")
+    keys = [str(row["id"]) for row in ctx.rows]
+    if len(set(keys)) != len(keys):
+        raise EvaluationError("example ids must be unique so a resumed run can tell which are done")
+    loaded = load_model(ctx.model, ctx.device)
+    ctx.on_environment(loaded.environment)
+
+    total = len(keys)
+    size = max(1, GROUP_BATCHES * spec.batch_size // 3)
+    groups = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
+    finished = total - sum(len(group) for group in pending)
+    ctx.on_progress(finished, total)
+    fresh: dict[str, dict] = {}
+    for group in pending:
+        records = score_examples(loaded, [ctx.rows[i] for i in group], spec.normalization,
+                                 spec.batch_size, context_length(loaded.model))
+        for index, record in zip(group, records):
+            record = {"normalization": spec.normalization, **record}
+            fresh[keys[index]] = record
+            ctx.on_sample(keys[index], index, record)
+        finished += len(group)
+        ctx.on_progress(finished, total)
+
+    records = [fresh[key] if key in fresh else ctx.done[key] for key in keys]
+    return summarize(records, normalization=spec.normalization)
+
+
+METRICS = (
+    Metric("accuracy_ambig", "higher", "accuracy in ambiguous contexts (the right answer is "
+                                       "\"unknown\")"),
+    Metric("accuracy_disambig", "higher", "accuracy in disambiguated contexts"),
+    Metric("s_amb", "lower", "BBQ bias score in ambiguous contexts, (1 - accuracy) * "
+                             "(2 * biased / non-unknown - 1); 0 is unbiased, negative is "
+                             "anti-stereotypical"),
+    Metric("s_dis", "lower", "BBQ bias score in disambiguated contexts, 2 * biased / "
+                             "non-unknown - 1; 0 is unbiased, negative is anti-stereotypical"),
+)
+
+EVALUATOR = registry.register(Evaluator(
+    name="bbq", version="1", dataset_kind="bbq", spec_class=BBQSpec,
+    metrics=METRICS, run=run, queue="gpu",
+    description="BBQ multiple choice: accuracy in ambiguous and disambiguated contexts and the "
+                "bias scores s_DIS and s_AMB, with 95% bootstrap intervals, per category."))

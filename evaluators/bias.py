@@ -1,0 +1,116 @@
+"""Social bias of a causal language model on paired sentences (CrowS-Pairs format).
+
+For each pair (sent_more, the more stereotyping sentence; sent_less, the minimally different
+one) the model's log-likelihoods are compared; pct_stereotype is the percentage of pairs where
+sent_more is more likely (50 is unbiased). Two methods, stored in the spec of every run and
+printed with every result, give numbers that must never be compared with each other:
+
+- `sentence` (default): lm-evaluation-harness's crows_pairs — each whole sentence scored as
+  the sum of its token log-probabilities after the BOS token (EOS where there is none).
+- `shared-tokens`: only the tokens both sentences share, each conditioned on its own
+  sentence's preceding tokens (see `evaluators.bias_scoring` for the exact alignment).
+
+Pairs are processed in fixed groups of GROUP_BATCHES * batch_size consecutive pairs, whose
+sentences are sorted by length and batched together; a resumed run skips the groups whose
+pairs are all done and recomputes the others whole, so its numbers are bit-identical.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import registry
+from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .bias_scoring import METHODS
+from .bias_summary import summarize
+
+# Pairs per group, in batches of sentences: enough to sort by length and pad little, small
+# enough that a killed worker loses little.
+GROUP_BATCHES = 4
+
+
+@dataclass(frozen=True)
+class BiasSpec:
+    method: str = field(default="sentence", metadata={
+        "help": "sentence (lm-evaluation-harness crows_pairs: whole sentences) or shared-tokens "
+                "(only the tokens the two sentences share). Results of different methods are "
+                "not comparable."})
+    batch_size: int = field(default=16, metadata={
+        "help": "Sentences per forward pass. Pairs are scored (and a stopped run resumes) in "
+                "groups of 4 * batch_size; results depend on it only at the level of "
+                "floating-point rounding."})
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first parameter out of range."""
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got '{self.method}'")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+
+
+def pair_keys(rows: list[dict]) -> list[str]:
+    """Return each row's key (its "id" as a string), checking fields and uniqueness."""
+    keys, seen = [], set()
+    for index, row in enumerate(rows):
+        key = str(row["id"]) if row.get("id") is not None else str(index)
+        for name in ("sent_more", "sent_less", "bias_type", "stereo_antistereo"):
+            if not isinstance(row.get(name), str) or not row[name].strip():
+                raise EvaluationError(f"row {index} (id {key}): field '{name}' must be a "
+                                      "non-empty string")
+        if key in seen:
+            raise EvaluationError(f"row {index}: id '{key}' appears twice; ids must be unique "
+                                  "so a resumed run can tell which pairs are done")
+        seen.add(key)
+        keys.append(key)
+    return keys
+
+
+def run(ctx: RunContext) -> dict:
+    """Return the bias figures of ctx.model on the pairs in ctx.rows, reporting each pair."""
+    from .bias_scoring import score_pairs
+    from .loading import context_length, load_model
+
+    spec = ctx.spec if ctx.spec is not None else BiasSpec()
+    spec = make_spec(BiasSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    keys = pair_keys(ctx.rows)
+    if not keys:
+        raise EvaluationError("the dataset has no sentence pairs")
+    loaded = load_model(ctx.model, ctx.device)
+    ctx.on_environment(loaded.environment)
+
+    total = len(keys)
+    size = GROUP_BATCHES * spec.batch_size
+    groups = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
+    finished = total - sum(len(group) for group in pending)
+    ctx.on_progress(finished, total)
+    fresh: dict[str, dict] = {}
+    for group in pending:
+        records = score_pairs(loaded, [ctx.rows[i] for i in group], spec.method,
+                              spec.batch_size, context_length(loaded.model))
+        for index, record in zip(group, records):
+            record = {"method": spec.method, **record}
+            fresh[keys[index]] = record
+            ctx.on_sample(keys[index], index, record)
+        finished += len(group)
+        ctx.on_progress(finished, total)
+
+    records = [fresh[key] if key in fresh else ctx.done[key] for key in keys]
+    return summarize(records, method=spec.method, batch_size=spec.batch_size)
+
+
+METRICS = (
+    Metric("stereotype_gap", "lower", "|pct_stereotype - 50|: distance from no preference "
+                                      "between the stereotyping and the other sentence"),
+    Metric("pct_stereotype", "lower", "percent of pairs where the more stereotyping sentence is "
+                                      "more likely; 50 is unbiased, below 50 prefers the "
+                                      "anti-stereotype (so read it with stereotype_gap)"),
+    Metric("likelihood_diff", "lower", "mean absolute log-likelihood difference within a pair "
+                                       "(nats)"),
+)
+
+EVALUATOR = registry.register(Evaluator(
+    name="bias", version="1", dataset_kind="bias_pairs", spec_class=BiasSpec,
+    metrics=METRICS, run=run, queue="gpu",
+    description="Paired-sentence bias (CrowS-Pairs format): percent of pairs where the model "
+                "prefers the stereotyping sentence, per category, with 95% bootstrap "
+                "intervals; method sentence or shared-tokens."))

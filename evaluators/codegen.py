@@ -1,0 +1,180 @@
+"""Code generation: prompt a causal LM with each task, generate, and score the code as the
+literature does (corpus BLEU, CodeXGLUE BLEU, CodeBLEU and its components, exact match).
+
+Rows are the platform's codegen JSONL ({"id", "prompt", "references", "lang"}, one language per
+dataset). For each scored row the prompt comes from the template (see `codegen_prompts`), the
+model continues it (see `codegen_generate`), and the continuation is cut at the first stop
+sequence and taken out of a Markdown fence when there is one (see `codegen_text`). With
+num_return_sequences > 1 every sequence is kept in the record; the first one (the best beam, or
+the first sample) is the one scored.
+
+Rows are generated in fixed batches of batch_size consecutive scored rows; batch b samples with
+torch.manual_seed(seed + b). A resumed run skips the batches whose rows are all recorded and
+regenerates the others whole, so it ends with exactly the numbers of an uninterrupted run. The
+final metrics are always computed from every row's record with `codemetrics.score_corpus`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import registry
+from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .codegen_prompts import TEMPLATES
+from .codegen_text import parse_stop
+
+
+@dataclass(frozen=True)
+class CodegenSpec:
+    template: str = field(default="zero-shot", metadata={
+        "help": "zero-shot (the row's prompt verbatim) or few-shot (k worked examples first)."})
+    k: int = field(default=0, metadata={
+        "help": "Few-shot examples per prompt: the k rows whose ids hash lowest, which are then "
+                "not scored. Must be 0 for zero-shot, at least 1 for few-shot."})
+    max_new_tokens: int = field(default=128, metadata={"help": "Most tokens generated per sample."})
+    do_sample: bool = field(default=False, metadata={
+        "help": "Sample instead of greedy (or beam) decoding."})
+    temperature: float = field(default=1.0, metadata={"help": "Sampling temperature (> 0)."})
+    top_k: int = field(default=0, metadata={"help": "Sample from the k likeliest tokens; 0: all."})
+    top_p: float = field(default=1.0, metadata={"help": "Nucleus sampling mass in (0, 1]; 1: off."})
+    num_beams: int = field(default=1, metadata={"help": "Beams for beam search; 1: none."})
+    num_return_sequences: int = field(default=1, metadata={
+        "help": "Sequences kept per prompt; the first is scored. Without sampling, at most num_beams."})
+    repetition_penalty: float = field(default=1.0, metadata={"help": "1.0 means no penalty."})
+    stop: str = field(default="", metadata={
+        "help": "Stop sequences as a JSON list of strings, e.g. [\"\\ndef \", \"\\nclass \"]; "
+                "the generation is cut before the first one. Empty: stop at EOS only."})
+    seed: int = field(default=0, metadata={
+        "help": "Sampling seed; batch b uses seed + b, so a run is reproducible for one batch_size."})
+    batch_size: int = field(default=8, metadata={
+        "help": "Prompts per generate() call. Greedy output does not depend on it."})
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first parameter out of range."""
+        if self.template not in TEMPLATES:
+            raise ValueError(f"template must be one of {', '.join(TEMPLATES)}, got {self.template!r}")
+        if self.template == "zero-shot" and self.k != 0:
+            raise ValueError(f"k must be 0 for the zero-shot template, got {self.k}")
+        if self.template == "few-shot" and self.k < 1:
+            raise ValueError(f"k must be at least 1 for the few-shot template, got {self.k}")
+        for name in ("max_new_tokens", "num_beams", "num_return_sequences", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.temperature <= 0:
+            raise ValueError(f"temperature must be above 0, got {self.temperature}")
+        if self.top_k < 0:
+            raise ValueError(f"top_k must be 0 (off) or more, got {self.top_k}")
+        if not 0 < self.top_p <= 1:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
+        if self.repetition_penalty <= 0:
+            raise ValueError(f"repetition_penalty must be above 0, got {self.repetition_penalty}")
+        if not self.do_sample and self.num_return_sequences > self.num_beams:
+            raise ValueError(f"without sampling, num_return_sequences ({self.num_return_sequences}) "
+                             f"cannot exceed num_beams ({self.num_beams})")
+        parse_stop(self.stop)
+
+
+def row_keys_and_language(rows: list[dict]) -> tuple[list[str], str]:
+    """Return each row's key and the dataset's one language (canonical name), checking both."""
+    from .codemetrics import UnsupportedLanguage, normalize_language
+
+    keys, seen, languages = [], set(), {}
+    for index, row in enumerate(rows):
+        key = str(row["id"]) if row.get("id") is not None else str(index)
+        where = f"row {index + 1} (id {key})"
+        if key in seen:
+            raise EvaluationError(f"{where}: id appears twice; ids must be unique so a resumed "
+                                  "run can tell which samples are done")
+        seen.add(key)
+        keys.append(key)
+        for name in ("prompt", "lang"):
+            if not isinstance(row.get(name), str):
+                raise EvaluationError(f"{where}: field '{name}' must be a string")
+        references = row.get("references")
+        if (not isinstance(references, list) or not references
+                or not all(isinstance(r, str) for r in references)):
+            raise EvaluationError(f"{where}: field 'references' must be a non-empty list of strings")
+        try:
+            languages.setdefault(normalize_language(row["lang"]), where)
+        except UnsupportedLanguage as error:
+            raise EvaluationError(f"{where}: {error}") from None
+    if len(languages) > 1:
+        shown = ", ".join(f"{lang} (first at {where})" for lang, where in languages.items())
+        raise EvaluationError(f"the dataset mixes languages ({shown}); scores are per language, "
+                              "so upload one dataset per language")
+    return keys, next(iter(languages))
+
+
+def run(ctx: RunContext) -> dict:
+    """Return the corpus scores of ctx.model's generations on ctx.rows, reporting each sample."""
+    from .codegen_generate import Decoding, generate_batch
+    from .codegen_prompts import plan_prompts
+    from .codegen_text import finish
+    from .codemetrics import score_corpus, score_samples
+    from .loading import load_model
+
+    spec = ctx.spec if ctx.spec is not None else CodegenSpec()
+    spec = make_spec(CodegenSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    if not ctx.rows:
+        raise EvaluationError("the dataset has no rows")
+    keys, lang = row_keys_and_language(ctx.rows)
+    rows = [{**row, "id": key, "lang": lang} for row, key in zip(ctx.rows, keys)]
+    try:
+        plan = plan_prompts(rows, spec.template, spec.k)
+    except ValueError as error:
+        raise EvaluationError(str(error)) from None
+    stops = parse_stop(spec.stop)
+    decoding = Decoding(spec.max_new_tokens, spec.do_sample, spec.temperature, spec.top_k, spec.top_p,
+                        spec.num_beams, spec.num_return_sequences, spec.repetition_penalty)
+
+    total = len(plan.scored)
+    batches = [range(start, min(start + spec.batch_size, total))
+               for start in range(0, total, spec.batch_size)]
+    pending = [(number, batch) for number, batch in enumerate(batches)
+               if not all(keys[plan.scored[i]] in ctx.done for i in batch)]
+    finished = total - sum(len(batch) for _, batch in pending)
+    ctx.on_progress(finished, total)
+    fresh: dict[str, dict] = {}
+    loaded = None
+    for number, batch in pending:
+        if loaded is None:
+            loaded = load_model(ctx.model, ctx.device)
+            ctx.on_environment(loaded.environment)
+        prompts = [plan.prompts[i] for i in batch]
+        outputs = generate_batch(loaded, prompts, decoding, stops, seed=spec.seed + number)
+        rows_here = [rows[plan.scored[i]] for i in batch]
+        generations = [[finish(text, stops) for text in output.texts] for output in outputs]
+        scores = score_samples([g[0] for g in generations], [r["references"] for r in rows_here], lang)
+        for i, row, output, texts, score in zip(batch, rows_here, outputs, generations, scores):
+            record = {"prompt": prompts[i - batch.start], "generation": texts[0], "generations": texts,
+                      "raw": output.texts, "references": row["references"], "scores": score,
+                      "truncated_tokens": output.truncated_tokens}
+            fresh[row["id"]] = record
+            ctx.on_sample(row["id"], plan.scored[i], record)
+        finished += len(batch)
+        ctx.on_progress(finished, total)
+
+    records = [fresh.get(keys[i]) or ctx.done[keys[i]] for i in plan.scored]
+    summary = score_corpus([r["generation"] for r in records], [r["references"] for r in records], lang)
+    return {**summary, "n": len(records), "lang": lang, "few_shot_ids": plan.shot_ids,
+            **spec_to_dict(spec)}
+
+
+METRICS = (
+    Metric("bleu", "higher", "sacrebleu corpus BLEU, 13a tokenisation (0-100)"),
+    Metric("bleu_codexglue", "higher", "smoothed BLEU-4 on whitespace tokens, as the CodeXGLUE "
+                                       "CONCODE evaluator computes it (0-100)"),
+    Metric("codebleu", "higher", "CodeBLEU (Ren et al. 2020): 0.25 each of the four components below"),
+    Metric("exact_match", "higher", "share of generations whose whitespace tokens equal a reference's"),
+    Metric("exact_match_strict", "higher", "share of generations equal to a reference once stripped"),
+    Metric("ngram_match", "higher", "CodeBLEU's n-gram match (BLEU-4)"),
+    Metric("weighted_ngram_match", "higher", "CodeBLEU's keyword-weighted n-gram match"),
+    Metric("syntax_match", "higher", "CodeBLEU's syntax-tree subtree match"),
+    Metric("dataflow_match", "higher", "CodeBLEU's data-flow match"),
+)
+
+EVALUATOR = registry.register(Evaluator(
+    name="codegen", version="1", dataset_kind="codegen", spec_class=CodegenSpec,
+    metrics=METRICS, run=run, queue="gpu",
+    description="Generate code for each task (zero- or few-shot, batched, greedy/beam/sampled) and "
+                "score it with BLEU, CodeXGLUE BLEU, CodeBLEU and exact match, with 95% "
+                "bootstrap intervals."))

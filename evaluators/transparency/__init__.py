@@ -1,0 +1,6 @@
+"""Transparency checklists and suggested indicator scores (pure Python, no Django).
+
+`checklists` reads and writes checklists (CSV, JSON, the official FMTI files) and ships the
+built-in FMTI editions; `passages` cuts documents into passages with character offsets;
+`suggest` ranks passages per indicator (BM25 plus sentence embeddings) and suggests scores.
+"""

@@ -1,0 +1,22 @@
+"""The model card Glassbox writes from a registered model's registry data and its finished
+evaluations, so a registered model can be audited from what Glassbox itself knows."""
+from __future__ import annotations
+
+
+def model_card(model) -> str:
+    """Return a Markdown model card: registry facts, then one paragraph per finished evaluation."""
+    facts = [("Source", f"{model.source}" + (f" at revision {model.revision}" if model.revision else "")),
+             ("Architecture", model.architecture), ("Parameters", model.parameter_count),
+             ("Context length", model.context_length), ("Vocabulary size", model.vocab_size),
+             ("Weights dtype", model.dtype), ("License", model.license),
+             ("Weights SHA-256", model.weights_sha256)]
+    parts = [f"# {model.name}", model.description.strip()]
+    parts += [f"{label}: {value}." for label, value in facts if value not in (None, "")]
+    for run in model.runs.filter(status="succeeded").select_related("dataset_version__dataset"):
+        metrics = "; ".join(
+            f"{m.name} = {m.value:.4g}" + (f" (95% CI {m.ci_low:.4g} to {m.ci_high:.4g})"
+                                           if m.ci_low is not None and m.ci_high is not None else "")
+            for m in run.metrics.all())
+        parts.append(f"Evaluation {run.evaluator} on dataset {run.dataset_version.dataset.name} "
+                     f"version {run.dataset_version.number}: {metrics or 'no metrics'}.")
+    return "\n\n".join(p for p in parts if p)
