@@ -84,6 +84,9 @@ def _figures(records: list[dict]) -> dict:
         "s_dis": disambig["bias_score"], "s_dis_ci": disambig["bias_score_ci"],
         "s_amb": ambig["bias_score"], "s_amb_ci": ambig["bias_score_ci"],
         "n_ambig": ambig["n"], "n_disambig": disambig["n"], "n": len(records),
+        # Each metric's own count, which the platform stores beside it.
+        "accuracy_ambig_n": ambig["n"], "s_amb_n": ambig["n"],
+        "accuracy_disambig_n": disambig["n"], "s_dis_n": disambig["n"],
     }
 
 

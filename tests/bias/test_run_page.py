@@ -104,7 +104,9 @@ def test_a_bbq_run_goes_through_the_worker_and_stores_its_metrics(settings, tmp_
     assert run.summary["normalization"] == "per-token" and run.samples.count() == 6
     metrics = {m.name: m for m in run.metrics.all()}
     assert {"accuracy_ambig", "accuracy_disambig"} <= set(metrics)
-    assert metrics["accuracy_ambig"].n == 6
+    rows = [json.loads(line) for line in data.read_text().splitlines()]
+    ambiguous = sum(row["context_condition"] == "ambig" for row in rows)
+    assert metrics["accuracy_ambig"].n == ambiguous and metrics["accuracy_disambig"].n == 6 - ambiguous
     assert client.get(reverse("evaluations:run-detail", args=[run.pk])).status_code == 200
     preview = client.get(reverse("registry:dataset-version-detail", args=["bbq-religion", 1]))
     assert preview.status_code == 200 and "Who likely planted the bomb?" in preview.content.decode()

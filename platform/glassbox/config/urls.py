@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("glassbox.config.api_urls")),
     path("", include("glassbox.evaluations.urls")),
     path("", include("glassbox.registry.urls")),
     path("", include("glassbox.transparency.urls")),

@@ -103,13 +103,14 @@ def finish_run(run_id: int, summary: dict) -> Run:
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run_id)
         entry = evaluator_registry.get(run.evaluator)
-        n = int(summary.get("n", 0))
         run.metrics.all().delete()
         results = []
         for metric in entry.metrics:
             if summary.get(metric.name) is None:
                 continue
             ci = summary.get(f"{metric.name}_ci") or [None, None]
+            # A metric computed on a subset (e.g. BBQ's ambiguous contexts) reports its own count.
+            n = int(summary.get(f"{metric.name}_n", summary.get("n", 0)))
             results.append(MetricResult(run=run, name=metric.name, value=float(summary[metric.name]),
                                         ci_low=ci[0], ci_high=ci[1], n=n, direction=metric.direction))
         MetricResult.objects.bulk_create(results)

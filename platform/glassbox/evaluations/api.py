@@ -1,0 +1,169 @@
+"""REST endpoints for runs and metric results; writes go through evaluations.services."""
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from glassbox.registry.models import DatasetVersion, Model
+
+from . import services
+from .models import MetricResult, Run
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetricResult
+        fields = ["name", "value", "ci_low", "ci_high", "n", "direction"]
+        read_only_fields = fields
+
+
+class RunSerializer(serializers.ModelSerializer):
+    model = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    dataset = serializers.CharField(source="dataset_version.dataset.slug", read_only=True)
+    dataset_version = serializers.IntegerField(source="dataset_version.number", read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+    metrics = MetricSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Run
+        fields = ["id", "evaluator", "evaluator_version", "model", "dataset", "dataset_version", "spec",
+                  "fingerprint", "status", "progress_done", "progress_total", "progress_percent", "created_at",
+                  "started_at", "finished_at", "attempts", "cancel_requested", "device", "dtype", "error",
+                  "metrics"]
+        read_only_fields = fields
+
+
+class RunCreateSerializer(serializers.Serializer):
+    evaluator = serializers.CharField(max_length=100)
+    model = serializers.SlugField(help_text="The model's slug.")
+    dataset = serializers.SlugField(help_text="The dataset's slug.")
+    dataset_version = serializers.IntegerField(required=False, min_value=1,
+                                               help_text="Version number; the newest when left out.")
+    params = serializers.DictField(required=False, default=dict)
+    force = serializers.BooleanField(required=False, default=False)
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    run = serializers.IntegerField(source="run_id", read_only=True)
+    evaluator = serializers.CharField(source="run.evaluator", read_only=True)
+    model = serializers.CharField(source="run.model.slug", read_only=True)
+    dataset = serializers.CharField(source="run.dataset_version.dataset.slug", read_only=True)
+    dataset_version = serializers.IntegerField(source="run.dataset_version.number", read_only=True)
+    fingerprint = serializers.CharField(source="run.fingerprint", read_only=True)
+
+    class Meta:
+        model = MetricResult
+        fields = ["id", "run", "evaluator", "model", "dataset", "dataset_version", "fingerprint", "name", "value",
+                  "ci_low", "ci_high", "n", "direction"]
+        read_only_fields = fields
+
+
+def _date_bound(raw: str, name: str):
+    # A bare date bounds whole days; parse_datetime would read it as midnight.
+    try:
+        value = parse_date(raw) if len(raw) == 10 else parse_datetime(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise ValidationError({name: [f"'{raw}' is not a date (YYYY-MM-DD) or an ISO date-time"]})
+    if hasattr(value, "hour") and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def filter_runs(queryset, params, prefix: str = ""):
+    """Return `queryset` narrowed by the model, dataset, evaluator, status and created_after/before params."""
+    for param, field in (("model", "model__slug"), ("dataset", "dataset_version__dataset__slug"),
+                         ("evaluator", "evaluator"), ("status", "status")):
+        if params.get(param):
+            queryset = queryset.filter(**{prefix + field: params[param]})
+    for param, lookup in (("created_after", "gte"), ("created_before", "lte")):
+        if params.get(param):
+            bound = _date_bound(params[param], param)
+            date_only = not hasattr(bound, "hour")
+            field = f"{prefix}created_at__date__{lookup}" if date_only else f"{prefix}created_at__{lookup}"
+            queryset = queryset.filter(**{field: bound})
+    return queryset
+
+
+RUN_FILTERS = [
+    OpenApiParameter("model", str, description="Model slug"),
+    OpenApiParameter("dataset", str, description="Dataset slug"),
+    OpenApiParameter("evaluator", str),
+    OpenApiParameter("status", str, enum=Run.Status.values),
+    OpenApiParameter("created_after", str, description="YYYY-MM-DD or ISO date-time, inclusive"),
+    OpenApiParameter("created_before", str, description="YYYY-MM-DD or ISO date-time, inclusive"),
+]
+
+
+@extend_schema_view(list=extend_schema(parameters=RUN_FILTERS))
+class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Evaluation runs with their metrics; staff may start (POST) and cancel runs."""
+
+    serializer_class = RunSerializer
+
+    def get_queryset(self):
+        queryset = (Run.objects.select_related("model", "dataset_version__dataset")
+                    .prefetch_related("metrics").order_by("-created_at", "-id"))
+        return filter_runs(queryset, self.request.query_params) if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        return RunCreateSerializer if self.action == "create" else RunSerializer
+
+    @extend_schema(request=RunCreateSerializer, responses={201: RunSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = RunCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        model = Model.objects.filter(slug=data["model"]).first()
+        if model is None:
+            raise ValidationError({"model": [f"no model with the slug '{data['model']}'"]})
+        versions = DatasetVersion.objects.select_related("dataset").filter(dataset__slug=data["dataset"])
+        if data.get("dataset_version"):
+            versions = versions.filter(number=data["dataset_version"])
+        version = versions.order_by("-number").first()
+        if version is None:
+            raise ValidationError({"dataset": [f"no version {data.get('dataset_version') or ''} of a dataset "
+                                               f"with the slug '{data['dataset']}'".replace("  ", " ")]})
+        try:
+            run = services.start_run(evaluator=data["evaluator"], model=model, dataset_version=version,
+                                     params=data["params"] or None, force=data["force"], user=request.user)
+        except services.RunRequestError as error:
+            raise ValidationError({"non_field_errors": [str(error)]}) from None
+        run = self.get_queryset().get(pk=run.pk)
+        return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: RunSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        run = services.cancel_run(self.get_object())
+        return Response(RunSerializer(self.get_queryset().get(pk=run.pk)).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=RUN_FILTERS + [
+    OpenApiParameter("name", str, description="Metric name"),
+    OpenApiParameter("run", int, description="Run id")]))
+class ResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Metric results of every run (read-only), filterable like runs plus by metric name and run."""
+
+    serializer_class = ResultSerializer
+
+    def get_queryset(self):
+        queryset = (MetricResult.objects.select_related("run__model", "run__dataset_version__dataset")
+                    .order_by("-run__created_at", "-run_id", "name"))
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        queryset = filter_runs(queryset, params, prefix="run__")
+        if params.get("name"):
+            queryset = queryset.filter(name=params["name"])
+        if params.get("run"):
+            if not params["run"].isdigit():
+                raise ValidationError({"run": [f"'{params['run']}' is not a run id"]})
+            queryset = queryset.filter(run_id=int(params["run"]))
+        return queryset
