@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from glassbox.evaluations.api import ResultViewSet, RunViewSet
+from glassbox.leaderboards import views as leaderboard_views
+from glassbox.leaderboards.api import LeaderboardViewSet, SnapshotViewSet
 from glassbox.registry.api import DatasetViewSet, ModelViewSet
 
 router = DefaultRouter()
@@ -13,11 +15,17 @@ router.register("models", ModelViewSet, basename="model")
 router.register("datasets", DatasetViewSet, basename="dataset")
 router.register("runs", RunViewSet, basename="run")
 router.register("results", ResultViewSet, basename="result")
+router.register("leaderboards", LeaderboardViewSet, basename="leaderboard")
+router.register("snapshots", SnapshotViewSet, basename="snapshot")
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("leaderboards/<slug:slug>/export.csv", leaderboard_views.export_csv, name="leaderboard-csv"),
+    path("leaderboards/<slug:slug>/export.json", leaderboard_views.export_json, name="leaderboard-json"),
+    path("snapshots/<uuid:uid>/export.csv", leaderboard_views.snapshot_csv, name="snapshot-csv"),
+    path("snapshots/<uuid:uid>/export.json", leaderboard_views.snapshot_json, name="snapshot-json"),
     path("", include(router.urls)),
 ]

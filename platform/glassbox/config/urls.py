@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("glassbox.evaluations.urls")),
     path("", include("glassbox.registry.urls")),
     path("", include("glassbox.transparency.urls")),
+    path("", include("glassbox.leaderboards.urls")),
 ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "glassbox.registry",
     "glassbox.evaluations",
     "glassbox.transparency",
+    "glassbox.leaderboards",
 ]
 
 MIDDLEWARE = [

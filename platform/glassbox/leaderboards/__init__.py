@@ -1,0 +1,1 @@
+"""Leaderboards: models ranked by one metric of one evaluator on one dataset version, with rank groups."""

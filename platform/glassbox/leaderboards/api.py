@@ -1,0 +1,97 @@
+"""REST endpoints for leaderboards and snapshots; writes go through leaderboards.services."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from glassbox.registry.models import DatasetVersion
+
+from . import services
+from .models import Leaderboard, Snapshot
+from .ranking import leaderboard_table
+
+
+class LeaderboardSerializer(serializers.ModelSerializer):
+    dataset = serializers.CharField(source="dataset_version.dataset.slug", read_only=True)
+    dataset_version = serializers.IntegerField(source="dataset_version.number", read_only=True)
+
+    class Meta:
+        model = Leaderboard
+        fields = ["slug", "name", "description", "dataset", "dataset_version", "evaluator", "metrics",
+                  "primary_metric", "spec", "created_at"]
+        read_only_fields = fields
+
+
+class LeaderboardCreateSerializer(serializers.Serializer):
+    slug = serializers.SlugField(max_length=100)
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    dataset = serializers.SlugField()
+    dataset_version = serializers.IntegerField(min_value=1)
+    evaluator = serializers.CharField(max_length=100)
+    metrics = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    primary_metric = serializers.CharField(max_length=100)
+    params = serializers.DictField(required=False, default=dict)
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    leaderboard = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Snapshot
+        fields = ["uid", "leaderboard", "created_at", "note", "table"]
+        read_only_fields = fields
+
+
+class SnapshotCreateSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Leaderboards; `GET /api/leaderboards/<slug>/table/` is the ranked table (as export.json)."""
+
+    queryset = Leaderboard.objects.select_related("dataset_version__dataset")
+    serializer_class = LeaderboardSerializer
+    lookup_field = "slug"
+
+    def get_serializer_class(self):
+        return LeaderboardCreateSerializer if self.action == "create" else LeaderboardSerializer
+
+    @extend_schema(request=LeaderboardCreateSerializer, responses={201: LeaderboardSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = LeaderboardCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        version = (DatasetVersion.objects.select_related("dataset")
+                   .filter(dataset__slug=data.pop("dataset"), number=data.pop("dataset_version")).first())
+        if version is None:
+            raise ValidationError({"dataset_version": ["no such dataset version"]})
+        try:
+            board = services.create_leaderboard(dataset_version=version, **data)
+        except services.LeaderboardError as error:
+            raise ValidationError({error.field or "non_field_errors": [str(error)]}) from None
+        return Response(LeaderboardSerializer(board).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def table(self, request, slug=None):
+        return Response(leaderboard_table(self.get_object()))
+
+    @extend_schema(request=SnapshotCreateSerializer, responses={201: SnapshotSerializer})
+    @action(detail=True, methods=["post"])
+    def snapshot(self, request, slug=None):
+        incoming = SnapshotCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        snapshot = services.take_snapshot(self.get_object(), note=incoming.validated_data["note"])
+        return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+
+
+class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    """Frozen leaderboards, by their permanent uid."""
+
+    queryset = Snapshot.objects.select_related("leaderboard")
+    serializer_class = SnapshotSerializer
+    lookup_field = "uid"

@@ -1,0 +1,52 @@
+"""CSV and JSON exports of a leaderboard table (live or snapshot)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from django.http import HttpResponse
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def safe_cell(value: object) -> object:
+    """Return text cells starting with =, +, - or @ behind a single quote; numbers and blanks as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def table_csv(table: dict) -> str:
+    """Return one CSV line per ranked model: rank group, model, run, fingerprint, each metric's interval."""
+    metrics = table["leaderboard"]["metrics"]
+    header = ["rank_group", "model", "model_name", "run", "fingerprint"]
+    for metric in metrics:
+        header += [metric, f"{metric}_ci_low", f"{metric}_ci_high", f"{metric}_n"]
+    header += ["diff_vs_group_leader", "diff_ci_low", "diff_ci_high", "tie_method"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in table["rows"]:
+        line = [row["rank_group"], row["model"], row["model_name"], row["run"], row["fingerprint"]]
+        for metric in metrics:
+            cell = row["cells"].get(metric) or {}
+            line += [cell.get("value"), cell.get("ci_low"), cell.get("ci_high"), cell.get("n")]
+        versus = row.get("vs_leader") or {}
+        ci = versus.get("ci") or [None, None]
+        line += [versus.get("diff"), ci[0], ci[1], versus.get("method")]
+        writer.writerow([safe_cell(value) for value in line])
+    return out.getvalue()
+
+
+def csv_response(table: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(table_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def json_response(table: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(table, indent=1, ensure_ascii=False), content_type="application/json")
+    response["Content-Disposition"] = f'inline; filename="{filename}.json"'
+    return response

@@ -1,0 +1,117 @@
+"""Return a leaderboard's ranked table: one row per model, cells with 95% intervals, rank groups.
+
+Each model's row is its latest succeeded run of the leaderboard's evaluator on its dataset
+version whose full spec equals the leaderboard's. Models are sorted by the primary metric in its
+registered direction. Rank groups: the best model not yet placed leads a new group, and every
+following model whose paired-bootstrap difference from that leader is not significant (the 95%
+interval of the difference holds zero) joins it. The pairing uses the per-sample records both
+runs share (same dataset version, same sample keys). A metric that cannot be rebuilt from
+per-sample records falls back to overlapping 95% intervals, and the table says so (`tie_method`).
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+
+from evaluators import registry as evaluator_registry
+from evaluators.base import canonical_json
+from evaluators.paired import paired_ratio_bootstrap, statistic_for
+from glassbox.evaluations.models import Run, SampleRecord
+
+from .models import Leaderboard
+
+RESAMPLES = 1000
+SEED = 0
+
+
+def direction_of(evaluator: str, metric: str) -> str:
+    """Return 'higher' or 'lower', as the evaluator registered the metric."""
+    for entry in evaluator_registry.get(evaluator).metrics:
+        if entry.name == metric:
+            return entry.direction
+    raise KeyError(f"'{evaluator}' has no metric '{metric}'")
+
+
+def latest_runs(leaderboard: Leaderboard) -> list[Run]:
+    """Return each model's latest succeeded run matching the leaderboard's column, with metrics."""
+    wanted = canonical_json(leaderboard.spec)
+    chosen: dict[int, int] = {}
+    candidates = (Run.objects.filter(dataset_version_id=leaderboard.dataset_version_id,
+                                     evaluator=leaderboard.evaluator, status=Run.Status.SUCCEEDED)
+                  .order_by("-finished_at", "-id").values_list("id", "model_id", "spec"))
+    for run_id, model_id, spec in candidates:
+        if model_id not in chosen and canonical_json(spec) == wanted:
+            chosen[model_id] = run_id
+    return list(Run.objects.filter(pk__in=chosen.values()).select_related("model").prefetch_related("metrics"))
+
+
+def _records(run_ids: list[int]) -> dict[int, dict[str, dict]]:
+    by_run: dict[int, dict[str, dict]] = {run_id: {} for run_id in run_ids}
+    # Ordered by the sample's index in the dataset, so the resampled indices are the same for any pair.
+    for run_id, key, data in (SampleRecord.objects.filter(run_id__in=run_ids).order_by("run_id", "index")
+                              .values_list("run_id", "key", "data")):
+        by_run[run_id][key] = data
+    return by_run
+
+
+def _compare(leader: dict, row: dict, statistic, records: dict[int, dict[str, dict]]) -> dict | None:
+    """Return the paired comparison of `row` against `leader`, or None without shared records."""
+    a, b = records.get(leader["run"], {}), records.get(row["run"], {})
+    shared = [key for key in a if key in b]
+    if statistic is None or not shared:
+        return None
+    result = paired_ratio_bootstrap([b[k] for k in shared], [a[k] for k in shared], statistic,
+                                    resamples=RESAMPLES, seed=SEED)
+    return {"method": "paired-bootstrap", "n": result["n"], "diff": result["diff"], "ci": result["ci"],
+            "significant": result["significant"]}
+
+
+def _overlap(leader: dict, row: dict, metric: str) -> dict:
+    a, b = leader["cells"][metric], row["cells"][metric]
+    bounds = (a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"])
+    overlap = None not in bounds and max(a["ci_low"], b["ci_low"]) <= min(a["ci_high"], b["ci_high"])
+    return {"method": "interval-overlap", "n": None, "diff": b["value"] - a["value"], "ci": None,
+            "significant": not overlap}
+
+
+def leaderboard_table(leaderboard: Leaderboard) -> dict:
+    """Return the leaderboard as a JSON-ready dict (the same dict the exports and page use)."""
+    primary = leaderboard.primary_metric
+    direction = direction_of(leaderboard.evaluator, primary)
+    rows = []
+    for run in latest_runs(leaderboard):
+        metrics = {result.name: result for result in run.metrics.all()}
+        if primary not in metrics:
+            continue  # a run without the primary metric cannot be ranked
+        rows.append({
+            "model": run.model.slug, "model_name": run.model.name, "run": run.pk, "fingerprint": run.fingerprint,
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "cells": {name: ({"value": metrics[name].value, "ci_low": metrics[name].ci_low,
+                              "ci_high": metrics[name].ci_high, "n": metrics[name].n} if name in metrics else None)
+                      for name in leaderboard.metrics}})
+    rows.sort(key=lambda row: (row["cells"][primary]["value"] * (-1 if direction == "higher" else 1),
+                               row["model"]))
+    statistic = statistic_for(leaderboard.evaluator, primary)
+    records = _records([row["run"] for row in rows]) if statistic is not None else {}
+    group, leader, methods = 0, None, set()
+    for row in rows:
+        comparison = None
+        if leader is not None:
+            comparison = _compare(leader, row, statistic, records) or _overlap(leader, row, primary)
+            methods.add(comparison["method"])
+        if comparison is None or comparison["significant"]:
+            group, leader = group + 1, row
+            comparison = None
+        row["rank_group"] = group
+        row["group_leader"] = leader["model"]
+        row["vs_leader"] = comparison
+    version = leaderboard.dataset_version
+    return {
+        "leaderboard": {"slug": leaderboard.slug, "name": leaderboard.name, "evaluator": leaderboard.evaluator,
+                        "dataset": version.dataset.slug, "dataset_version": version.number,
+                        "dataset_sha256": version.sha256, "spec": leaderboard.spec, "metrics": leaderboard.metrics,
+                        "primary_metric": primary, "direction": direction},
+        "tie_method": sorted(methods) or ["paired-bootstrap" if statistic else "interval-overlap"],
+        "bootstrap": {"resamples": RESAMPLES, "seed": SEED, "level": 0.95},
+        "generated_at": timezone.now().isoformat(),
+        "rows": rows,
+    }
