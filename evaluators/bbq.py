@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .bbq_scoring import NORMALIZATIONS
+from .resumable import score_in_groups
 
 # Examples per group, in batches of sequences (each example is 3 sequences).
 GROUP_BATCHES = 2
@@ -56,24 +57,13 @@ def run(ctx: RunContext) -> dict:
     loaded = load_model(ctx.model, ctx.device)
     ctx.on_environment(loaded.environment)
 
-    total = len(keys)
-    size = max(1, GROUP_BATCHES * spec.batch_size // 3)
-    groups = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
-    finished = total - sum(len(group) for group in pending)
-    ctx.on_progress(finished, total)
-    fresh: dict[str, dict] = {}
-    for group in pending:
+    def score(group: list[int]) -> list[dict]:
         records = score_examples(loaded, [ctx.rows[i] for i in group], spec.normalization,
                                  spec.batch_size, context_length(loaded.model))
-        for index, record in zip(group, records):
-            record = {"normalization": spec.normalization, **record}
-            fresh[keys[index]] = record
-            ctx.on_sample(keys[index], index, record)
-        finished += len(group)
-        ctx.on_progress(finished, total)
+        return [{"normalization": spec.normalization, **record} for record in records]
 
-    records = [fresh[key] if key in fresh else ctx.done[key] for key in keys]
+    # Each example is three answers to score, so a group holds a third as many examples.
+    records = score_in_groups(ctx, keys, max(1, GROUP_BATCHES * spec.batch_size // 3), score)
     return summarize(records, normalization=spec.normalization)
 
 

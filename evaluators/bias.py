@@ -22,6 +22,7 @@ from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .bias_scoring import METHODS
 from .bias_summary import summarize
+from .resumable import score_in_groups
 
 # Pairs per group, in batches of sentences: enough to sort by length and pad little, small
 # enough that a killed worker loses little.
@@ -77,24 +78,12 @@ def run(ctx: RunContext) -> dict:
     loaded = load_model(ctx.model, ctx.device)
     ctx.on_environment(loaded.environment)
 
-    total = len(keys)
-    size = GROUP_BATCHES * spec.batch_size
-    groups = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
-    finished = total - sum(len(group) for group in pending)
-    ctx.on_progress(finished, total)
-    fresh: dict[str, dict] = {}
-    for group in pending:
+    def score(group: list[int]) -> list[dict]:
         records = score_pairs(loaded, [ctx.rows[i] for i in group], spec.method,
                               spec.batch_size, context_length(loaded.model))
-        for index, record in zip(group, records):
-            record = {"method": spec.method, **record}
-            fresh[keys[index]] = record
-            ctx.on_sample(keys[index], index, record)
-        finished += len(group)
-        ctx.on_progress(finished, total)
+        return [{"method": spec.method, **record} for record in records]
 
-    records = [fresh[key] if key in fresh else ctx.done[key] for key in keys]
+    records = score_in_groups(ctx, keys, GROUP_BATCHES * spec.batch_size, score)
     return summarize(records, method=spec.method, batch_size=spec.batch_size)
 
 

@@ -28,6 +28,7 @@ from . import registry
 from .base import (EvaluationError, Evaluator, Metric, RunContext, SpecError, make_spec,
                    spec_to_dict)
 from .perplexity_summary import summarize
+from .resumable import score_in_groups
 
 # Documents per group, in batches: a group's windows are sorted by length before batching,
 # so a larger group pads less (7% of the demo data's tokens are padding with 1 batch of
@@ -115,23 +116,11 @@ def run(ctx: RunContext) -> dict:
     ctx.on_environment(loaded.environment)
     max_length, stride = resolve_windows(spec, context_length(loaded.model))
 
-    total = len(keys)
-    size = GROUP_BATCHES * spec.batch_size
-    groups = [range(start, min(start + size, total)) for start in range(0, total, size)]
-    pending = [group for group in groups if not all(keys[i] in ctx.done for i in group)]
-    finished = total - sum(len(group) for group in pending)
-    ctx.on_progress(finished, total)
-    fresh: dict[str, dict] = {}
-    for group in pending:
+    def score(group: list[int]) -> list[dict]:
         texts = [ctx.rows[i]["text"] for i in group]
-        records = score_group(loaded, texts, max_length, stride, spec.batch_size)
-        for index, record in zip(group, records):
-            fresh[keys[index]] = record
-            ctx.on_sample(keys[index], index, record)
-        finished += len(group)
-        ctx.on_progress(finished, total)
+        return score_group(loaded, texts, max_length, stride, spec.batch_size)
 
-    records = [fresh[key] if key in fresh else ctx.done[key] for key in keys]
+    records = score_in_groups(ctx, keys, GROUP_BATCHES * spec.batch_size, score)
     return summarize(records, max_length=max_length, stride=stride, batch_size=spec.batch_size)
 
 
