@@ -9,11 +9,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _check(settings_module: str, **env: str) -> subprocess.CompletedProcess:
+def _check(settings_module: str, *command: str, **env: str) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "GLASSBOX_"))}
     environment.update({"DJANGO_SETTINGS_MODULE": settings_module, **env})
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, env=environment,
+    return subprocess.run([sys.executable, "manage.py", *(command or ["check"])], cwd=REPO, env=environment,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -37,6 +37,8 @@ def test_production_demands_a_secret_key():
     assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
-def test_the_embedded_default_needs_no_settings(tmp_path):
-    result = _check("glassbox.config.settings.dev", GLASSBOX_VAR_DIR=str(tmp_path))
+def test_the_embedded_default_needs_no_settings_and_no_var_folder(tmp_path):
+    var = tmp_path / "fresh-clone" / "var"
+    result = _check("glassbox.config.settings.dev", "migrate", "--noinput", GLASSBOX_VAR_DIR=str(var))
     assert result.returncode == 0, result.stderr
+    assert (var / "glassbox.sqlite3").is_file()

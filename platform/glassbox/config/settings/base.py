@@ -10,6 +10,8 @@ from glassbox.config.env import env_bool, env_float, env_int, env_list, env_path
 
 REPO_DIR = Path(__file__).resolve().parents[4]
 VAR_DIR = Path(env_str("GLASSBOX_VAR_DIR", str(REPO_DIR / "var"))).resolve()
+# The embedded default keeps its database, broker and media here: a fresh clone has none yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "glassbox-dev-key-not-for-production")
 DEBUG = env_bool("DJANGO_DEBUG", False)
