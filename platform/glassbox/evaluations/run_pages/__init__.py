@@ -1,14 +1,13 @@
 """Per-evaluator additions to the run page.
 
 A module here named after an evaluator (dashes become underscores) may define
-`context(run) -> dict` (or `context(run, request)`, for pages that read query parameters such
-as ?sort= and ?page=); its keys reach the template `evaluations/run_pages/<name>.html`,
+`context(run, request) -> dict` (the request carries query parameters such as ?sort= and
+?page=); its keys reach the template `evaluations/run_pages/<name>.html`,
 which the run page includes when it exists. Evaluators without one get the generic page.
 """
 from __future__ import annotations
 
 import importlib
-import inspect
 
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -28,6 +27,4 @@ def extra_context(run: Run, request=None) -> dict:
         module = importlib.import_module(f"{__name__}.{module_name}")
     except ModuleNotFoundError:
         return {"evaluator_template": template}
-    if len(inspect.signature(module.context).parameters) > 1:
-        return {"evaluator_template": template, **module.context(run, request)}
-    return {"evaluator_template": template, **module.context(run)}
+    return {"evaluator_template": template, **module.context(run, request)}
