@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .bbq_scoring import NORMALIZATIONS
-from .resumable import score_in_groups
+from .resumable import row_keys, score_in_groups
 
 # Examples per group, in batches of sequences (each example is 3 sequences).
 GROUP_BATCHES = 2
@@ -51,9 +51,7 @@ def run(ctx: RunContext) -> dict:
     spec = make_spec(BBQSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
     if not ctx.rows:
         raise EvaluationError("the dataset has no BBQ examples")
-    keys = [str(row["id"]) for row in ctx.rows]
-    if len(set(keys)) != len(keys):
-        raise EvaluationError("example ids must be unique so a resumed run can tell which are done")
+    keys = row_keys(ctx.rows, "examples")
     loaded = load_model(ctx.model, ctx.device)
     ctx.on_environment(loaded.environment)
 

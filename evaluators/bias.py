@@ -22,7 +22,7 @@ from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .bias_scoring import METHODS
 from .bias_summary import summarize
-from .resumable import score_in_groups
+from .resumable import row_keys, score_in_groups
 
 # Pairs per group, in batches of sentences: enough to sort by length and pad little, small
 # enough that a killed worker loses little.
@@ -49,19 +49,13 @@ class BiasSpec:
 
 
 def pair_keys(rows: list[dict]) -> list[str]:
-    """Return each row's key (its "id" as a string), checking fields and uniqueness."""
-    keys, seen = [], set()
-    for index, row in enumerate(rows):
-        key = str(row["id"]) if row.get("id") is not None else str(index)
+    """Return each row's key, checking that both sentences and their labels are present."""
+    keys = row_keys(rows, "pairs")
+    for index, (key, row) in enumerate(zip(keys, rows)):
         for name in ("sent_more", "sent_less", "bias_type", "stereo_antistereo"):
             if not isinstance(row.get(name), str) or not row[name].strip():
                 raise EvaluationError(f"row {index} (id {key}): field '{name}' must be a "
                                       "non-empty string")
-        if key in seen:
-            raise EvaluationError(f"row {index}: id '{key}' appears twice; ids must be unique "
-                                  "so a resumed run can tell which pairs are done")
-        seen.add(key)
-        keys.append(key)
     return keys
 
 

@@ -28,7 +28,7 @@ from . import registry
 from .base import (EvaluationError, Evaluator, Metric, RunContext, SpecError, make_spec,
                    spec_to_dict)
 from .perplexity_summary import summarize
-from .resumable import score_in_groups
+from .resumable import row_keys, score_in_groups
 
 # Documents per group, in batches: a group's windows are sorted by length before batching,
 # so a larger group pads less (7% of the demo data's tokens are padding with 1 batch of
@@ -88,17 +88,11 @@ def resolve_windows(spec: PerplexitySpec, context: int | None) -> tuple[int, int
 
 
 def document_keys(rows: list[dict]) -> list[str]:
-    """Return each row's key (its "id" as a string), checking texts and uniqueness."""
-    keys, seen = [], set()
-    for index, row in enumerate(rows):
-        key = str(row["id"]) if row.get("id") is not None else str(index)
+    """Return each row's key, checking that every row has a text."""
+    keys = row_keys(rows, "documents")
+    for index, (key, row) in enumerate(zip(keys, rows)):
         if not isinstance(row.get("text"), str):
             raise EvaluationError(f"row {index} (id {key}): field 'text' must be a string")
-        if key in seen:
-            raise EvaluationError(f"row {index}: id '{key}' appears twice; ids must be unique "
-                                  "so a resumed run can tell which documents are done")
-        seen.add(key)
-        keys.append(key)
     return keys
 
 

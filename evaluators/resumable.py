@@ -8,7 +8,23 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .base import RunContext
+from .base import EvaluationError, RunContext
+
+
+def row_keys(rows: list[dict], what: str) -> list[str]:
+    """Return each row's key (its "id" as a string, else its index); ids must be unique.
+
+    Resume finds finished rows by key, so two rows with one id would make one of them vanish.
+    """
+    keys, seen = [], {}
+    for index, row in enumerate(rows):
+        key = str(row["id"]) if row.get("id") is not None else str(index)
+        if key in seen:
+            raise EvaluationError(f"row {index}: id '{key}' appears twice (first in row {seen[key]}); "
+                                  f"ids must be unique so a resumed run can tell which {what} are done")
+        seen[key] = index
+        keys.append(key)
+    return keys
 
 
 def score_in_groups(ctx: RunContext, keys: list[str], group_size: int,
