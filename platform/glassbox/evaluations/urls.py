@@ -10,5 +10,7 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run-detail"),
     path("runs/<int:run_id>/progress.json", views.run_progress, name="run-progress"),
     path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
+    path("runs/<int:run_id>/compare/", views.run_compare_pick, name="run-compare-pick"),
+    path("runs/<int:run_id>/compare/<int:other_id>/", views.run_compare, name="run-compare"),
     path("assets/plotly.min.js", views.plotly_js, name="plotly-js"),
 ]

@@ -11,15 +11,16 @@ from django.views.decorators.http import require_POST
 
 from evaluators import registry as evaluator_registry
 
-from . import queries, services
+from . import comparison, dashboard, queries, services
 from .forms import RunForm
 from .models import Run
 from .run_pages import extra_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    runs = queries.run_list()[:20]
-    return render(request, "evaluations/home.html", {"runs": runs})
+    return render(request, "evaluations/home.html", {
+        "running": dashboard.running_runs(), "runs": dashboard.recent_runs(),
+        "leaderboards": dashboard.recent_leaderboards(), "audits": dashboard.recent_audits()})
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
@@ -40,7 +41,29 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "evaluations/run_detail.html", {
         "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
         "metrics": run.metrics.all(), **extra_context(run, request),
+        "compare_with": comparison.candidates(run) if run.status == Run.Status.SUCCEEDED else [],
     })
+
+
+def run_compare_pick(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The run page's "compare with" form lands here; the comparison has its own lasting URL."""
+    other = request.GET.get("with", "")
+    if not other.isdigit():
+        messages.error(request, "Choose a run to compare with.")
+        return redirect("evaluations:run-detail", run_id=run_id)
+    return redirect("evaluations:run-compare", run_id=run_id, other_id=int(other))
+
+
+def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpResponse:
+    runs = {run.pk: run for run in queries.run_list().prefetch_related("metrics").filter(pk__in=[run_id, other_id])}
+    if run_id not in runs or other_id not in runs:
+        raise Http404("no such run")
+    a, b = runs[run_id], runs[other_id]
+    try:
+        result = comparison.compare_runs(a, b)
+    except comparison.ComparisonError as error:
+        return render(request, "evaluations/compare.html", {"a": a, "b": b, "problem": str(error)}, status=400)
+    return render(request, "evaluations/compare.html", {"a": a, "b": b, **result})
 
 
 def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:

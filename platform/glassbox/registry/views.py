@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from evaluators.datasets import SCHEMAS, DatasetError
 
-from . import queries, services
+from glassbox.transparency.model_card import model_card
+
+from . import model_page, queries, services
 from .forms import DatasetCreateForm, DatasetUploadForm, ModelRegisterForm, show_error
 
 PREVIEW_ROWS = 20
@@ -21,7 +23,10 @@ def model_list(request: HttpRequest) -> HttpResponse:
 
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     model = get_object_or_404(queries.models(), slug=slug)
-    return render(request, "registry/model_detail.html", {"model": model})
+    groups = model_page.result_groups(model)
+    return render(request, "registry/model_detail.html", {
+        "model": model, "groups": groups, "history": model_page.history_series(groups),
+        "card": model_card(model), "audits": model_page.audits_of(model)})
 
 
 @staff_member_required
@@ -44,8 +49,13 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dataset = get_object_or_404(queries.datasets(), slug=slug)
+    versions = list(queries.versions_of(dataset))
+    wanted = request.GET.get("version", "")
+    # The preview shows the asked version, else the newest one.
+    selected = next((v for v in versions if str(v.number) == wanted), versions[0] if versions else None)
     return render(request, "registry/dataset_detail.html", {
-        "dataset": dataset, "versions": queries.versions_of(dataset), "schema": SCHEMAS[dataset.kind]})
+        "dataset": dataset, "versions": versions, "schema": SCHEMAS[dataset.kind], "selected": selected,
+        **(_preview(selected) if selected else {})})
 
 
 @login_required
@@ -89,6 +99,13 @@ def dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 def dataset_version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_object_or_404(queries.dataset_versions(), dataset__slug=slug, number=number)
+    return render(request, "registry/dataset_version_detail.html", {
+        "version": version, "dataset": version.dataset, "schema": SCHEMAS[version.dataset.kind],
+        **_preview(version)})
+
+
+def _preview(version) -> dict:
+    """Return the first PREVIEW_ROWS rows of a version as table cells, or the reason they cannot be read."""
     schema = SCHEMAS[version.dataset.kind]
     try:
         rows, problem = queries.dataset_rows(version, limit=PREVIEW_ROWS), ""
@@ -96,10 +113,8 @@ def dataset_version_detail(request: HttpRequest, slug: str, number: int) -> Http
         # Stored files were checked on upload; this only shows if storage lost or changed one.
         rows, problem = [], str(error)
     columns = [field.name for field in schema.fields]
-    return render(request, "registry/dataset_version_detail.html", {
-        "version": version, "dataset": version.dataset, "schema": schema, "columns": columns,
-        "rows": [[_cell(row.get(column)) for column in columns] for row in rows], "problem": problem,
-        "preview_rows": PREVIEW_ROWS})
+    return {"columns": columns, "rows": [[_cell(row.get(column)) for column in columns] for row in rows],
+            "problem": problem, "preview_rows": PREVIEW_ROWS}
 
 
 def _cell(value: object) -> str:

@@ -12,7 +12,9 @@ def model_card(model) -> str:
              ("Weights SHA-256", model.weights_sha256)]
     parts = [f"# {model.name}", model.description.strip()]
     parts += [f"{label}: {value}." for label, value in facts if value not in (None, "")]
-    for run in model.runs.filter(status="succeeded").select_related("dataset_version__dataset"):
+    # Metrics prefetched: two queries however many runs the model has (the model page shows the card).
+    for run in (model.runs.filter(status="succeeded").select_related("dataset_version__dataset")
+                .prefetch_related("metrics")):
         metrics = "; ".join(
             f"{m.name} = {m.value:.4g}" + (f" (95% CI {m.ci_low:.4g} to {m.ci_high:.4g})"
                                            if m.ci_low is not None and m.ci_high is not None else "")
