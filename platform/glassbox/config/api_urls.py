@@ -9,6 +9,7 @@ from glassbox.evaluations.api import ResultViewSet, RunViewSet
 from glassbox.leaderboards import views as leaderboard_views
 from glassbox.leaderboards.api import LeaderboardViewSet, SnapshotViewSet
 from glassbox.registry.api import DatasetViewSet, ModelViewSet
+from glassbox.transparency.api import AuditViewSet, ChecklistViewSet
 
 router = DefaultRouter()
 router.register("models", ModelViewSet, basename="model")
@@ -17,6 +18,8 @@ router.register("runs", RunViewSet, basename="run")
 router.register("results", ResultViewSet, basename="result")
 router.register("leaderboards", LeaderboardViewSet, basename="leaderboard")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
+router.register("checklists", ChecklistViewSet, basename="checklist")
+router.register("audits", AuditViewSet, basename="audit")
 
 app_name = "api"
 urlpatterns = [

@@ -15,7 +15,11 @@ from .models import (Audit, Change, Checklist, Dispute, Document, FinalScore, In
 
 
 class AuditError(ValueError):
-    """An audit action is not allowed now; the message says why."""
+    """An audit action is not allowed now; the message says why and `field` names the input to blame."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _log(audit: Audit, action: str, actor=None, indicator: Indicator | None = None, **detail) -> None:
@@ -106,11 +110,11 @@ def _locate(document: Document | None, quote: str, start: int | None) -> tuple[i
         return None, None
     if start is not None:
         if document.text[start:start + len(quote)] != quote:
-            raise AuditError(f"the quote is not at offset {start} of '{document.title}'")
+            raise AuditError(f"the quote is not at offset {start} of '{document.title}'", field="start")
         return start, start + len(quote)
     found = document.text.find(quote)
     if found < 0:
-        raise AuditError(f"the quote does not occur in '{document.title}'")
+        raise AuditError(f"the quote does not occur in '{document.title}'", field="quote")
     return found, found + len(quote)
 
 
@@ -121,9 +125,11 @@ def record_score(audit: Audit, indicator: Indicator, *, rater, score: int, docum
     if audit.published_at:
         raise AuditError("the audit is published; raise a dispute instead")
     if score not in (0, 1):
-        raise AuditError("score must be 0 or 1")
-    if indicator.checklist_id != audit.checklist_id or (document and document.audit_id != audit.pk):
-        raise AuditError("the indicator or document belongs to another audit")
+        raise AuditError("score must be 0 or 1", field="score")
+    if indicator.checklist_id != audit.checklist_id:
+        raise AuditError("the indicator belongs to another checklist", field="indicator")
+    if document and document.audit_id != audit.pk:
+        raise AuditError("the document belongs to another audit", field="document")
     begin, end = _locate(document, quote, start)
     entry, created = IndicatorScore.objects.update_or_create(
         audit=audit, indicator=indicator, rater=rater,
@@ -140,9 +146,10 @@ def reconcile(audit: Audit, indicator: Indicator, *, user, score: int, justifica
     if audit.published_at:
         raise AuditError("the audit is published; raise a dispute instead")
     if score not in (0, 1):
-        raise AuditError("score must be 0 or 1")
+        raise AuditError("score must be 0 or 1", field="score")
     if IndicatorScore.objects.filter(audit=audit, indicator=indicator).count() < 2:
-        raise AuditError(f"'{indicator.name}' needs two raters' scores before it is reconciled")
+        raise AuditError(f"'{indicator.name}' needs two raters' scores before it is reconciled",
+                         field="indicator")
     final, _ = FinalScore.objects.update_or_create(
         audit=audit, indicator=indicator,
         defaults={"score": score, "justification": justification, "reconciled_by": user})
@@ -185,7 +192,7 @@ def raise_dispute(audit: Audit, indicator: Indicator, *, user, text: str) -> Dis
     if not audit.published_at:
         raise AuditError("only published scores can be disputed")
     if not text.strip():
-        raise AuditError("say what is disputed")
+        raise AuditError("say what is disputed", field="text")
     dispute = Dispute.objects.create(audit=audit, indicator=indicator, raised_by=user, text=text.strip())
     _log(audit, "disputed", user, indicator, text=dispute.text)
     return dispute
@@ -195,7 +202,7 @@ def raise_dispute(audit: Audit, indicator: Indicator, *, user, text: str) -> Dis
 def respond_to_dispute(dispute: Dispute, *, user, response: str, new_score: int | None = None) -> Dispute:
     """Return the dispute with the auditors' response; a new score, if given, replaces the final one."""
     if not response.strip():
-        raise AuditError("the response is empty")
+        raise AuditError("the response is empty", field="response")
     dispute.response, dispute.responded_by, dispute.responded_at = response.strip(), user, timezone.now()
     dispute.save(update_fields=["response", "responded_by", "responded_at"])
     detail = {"response": dispute.response}
@@ -226,7 +233,7 @@ def store_suggestion(audit_id: int, result: dict) -> None:
 def request_suggestions(audit: Audit, *, user=None) -> None:
     """Queue the suggestion task for an audit (queue "default")."""
     if not audit.documents.exists():
-        raise AuditError("add a document first")
+        raise AuditError("add a document first", field="documents")
     set_suggestion_progress(audit.pk, status="queued")
     _log(audit, "suggestions requested", user)
     enqueue_suggestions(audit.pk)
