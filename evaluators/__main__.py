@@ -12,7 +12,12 @@ from .cli import add_evaluator_command
 from .codegen_commands import add_codegen_commands
 from .codemetrics.cli import add_codegen_score_command
 from .demo_commands import add_demo_commands
+from .speed_commands import add_speed_command
 from .transparency.cli import add_transparency_command
+
+
+# Registered evaluators whose subcommand is written by hand rather than built from the spec.
+_OWN_COMMANDS = ("speed",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Run a Glassbox evaluation from the shell.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in registry.names():
-        add_evaluator_command(subparsers, registry.get(name))
+        if name not in _OWN_COMMANDS:
+            add_evaluator_command(subparsers, registry.get(name))
+    add_speed_command(subparsers)
     add_demo_commands(subparsers)
     add_transparency_command(subparsers)
     add_bias_commands(subparsers)

@@ -61,13 +61,15 @@ class RunContext:
 
     `done` holds per-sample records from an earlier, interrupted attempt (key -> record):
     the evaluator skips those samples and folds their records into the final numbers,
-    so a resumed run ends with the same figures as an uninterrupted one.
+    so a resumed run ends with the same figures as an uninterrupted one. `models` holds the
+    other models the spec names (e.g. a draft model), by spec field.
     """
 
     model: ModelRef
     rows: list[dict]
     spec: Any
     device: str = "auto"
+    models: dict[str, ModelRef] = field(default_factory=dict)
     done: dict[str, dict] = field(default_factory=dict)
     on_sample: Callable[[str, int, dict], None] = _ignore_sample
     on_progress: Callable[[int, int], None] = _ignore_progress
@@ -86,6 +88,14 @@ class Evaluator:
     run: Callable[[RunContext], dict]
     queue: str = "gpu"
     description: str = ""
+    # Spec fields that name another registered model (by slug on the platform, by path in the
+    # shell); the runner resolves them into RunContext.models and the fingerprint includes them.
+    model_params: tuple[str, ...] = ()
+    # True for measurements that must have the device to themselves (timings).
+    exclusive_device: bool = False
+    # False where a result describes the machine as much as the inputs (timings): every request
+    # measures anew instead of reusing a finished run with the same fingerprint.
+    reuse_results: bool = True
 
     def metric(self, name: str) -> Metric:
         for metric in self.metrics:

@@ -91,7 +91,7 @@ def generate_batch(loaded: LoadedModel, prompts: list[str], decoding: Decoding, 
 
         raise EvaluationError(f"max_new_tokens ({decoding.max_new_tokens}) must be below the "
                               f"model's context length ({limit})")
-    eos_ids = _eos_ids(model, tokenizer)
+    eos_ids = eos_token_ids(model, tokenizer)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos_ids[0]
     encoded, dropped = encode_prompts(loaded, prompts, decoding.max_new_tokens)
     width = max(len(ids) for ids in encoded)
@@ -126,7 +126,7 @@ def generate_batch(loaded: LoadedModel, prompts: list[str], decoding: Decoding, 
     return results
 
 
-def _eos_ids(model: Any, tokenizer: Any) -> list[int]:
+def eos_token_ids(model: Any, tokenizer: Any) -> list[int]:
     value = getattr(model.generation_config, "eos_token_id", None)
     if value is None:
         value = tokenizer.eos_token_id

@@ -109,8 +109,12 @@ def context_length(model: Any) -> int | None:
     return int(value) if isinstance(value, int) and value > 0 else None
 
 
-def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto") -> LoadedModel:
-    """Return the model and tokenizer of `ref`, in eval mode on the resolved device."""
+def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto",
+               attn_implementation: str | None = None) -> LoadedModel:
+    """Return the model and tokenizer of `ref`, in eval mode on the resolved device.
+
+    `attn_implementation` ("eager", "sdpa", ...) overrides the model's default attention kernel.
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -125,7 +129,8 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto") -> Load
         tokenizer = AutoTokenizer.from_pretrained(ref.source, **common)
         model = AutoModelForCausalLM.from_pretrained(
             ref.source, dtype=getattr(torch, dtype),
-            use_safetensors=not ref.allow_pickle_weights, **common)
+            use_safetensors=not ref.allow_pickle_weights,
+            **({"attn_implementation": attn_implementation} if attn_implementation else {}), **common)
     except (OSError, ValueError) as error:
         # transformers says "not a valid model identifier", "no file named ...", etc.;
         # keep its words but say which model and revision it was about.
@@ -133,5 +138,6 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto") -> Load
         raise EvaluationError(f"cannot load model {where}: {error}") from error
     model.to(device)
     model.eval()
-    return LoadedModel(model=model, tokenizer=tokenizer, device=device, dtype=dtype,
-                       environment=environment(device, dtype))
+    env = environment(device, dtype)
+    env["attn_implementation"] = getattr(model.config, "_attn_implementation", None)
+    return LoadedModel(model=model, tokenizer=tokenizer, device=device, dtype=dtype, environment=env)

@@ -12,7 +12,10 @@ from evaluators import registry as evaluator_registry
 from evaluators.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
 from evaluators.datasets import DatasetError
 from glassbox.evaluations import queries, services
+from glassbox.registry.models import Model
 from glassbox.registry.queries import dataset_rows
+
+from .device_lock import device_lock
 
 log = logging.getLogger(__name__)
 
@@ -49,24 +52,49 @@ class _SampleWriter:
             time.sleep(self.delay)
 
 
+def _model_ref(model: Model) -> ModelRef:
+    return ModelRef(source=model.source, revision=model.revision or None,
+                    trust_remote_code=model.trust_remote_code, allow_pickle_weights=model.allow_pickle_weights)
+
+
+def _named_models(evaluator, spec: dict) -> dict[str, ModelRef]:
+    """Resolve the spec fields that name other registered models (e.g. a draft) by slug."""
+    refs = {}
+    for name in evaluator.model_params:
+        slug = spec.get(name)
+        if slug:
+            model = Model.objects.filter(slug=slug).first()
+            if model is None:
+                raise EvaluationError(f"{name}: no registered model with slug '{slug}' (was it deleted?)")
+            refs[name] = _model_ref(model)
+    return refs
+
+
 def execute(run_id: int) -> None:
+    from glassbox.evaluations.models import Run
+
+    name = Run.objects.filter(pk=run_id).values_list("evaluator", flat=True).first()
+    try:
+        evaluator = evaluator_registry.get(name) if name else None
+    except KeyError as error:
+        services.fail_run(run_id, f"{error.args[0]}; is this worker running an older release?")
+        return
+    # Timings must not share the device: a speed run waits for the device to itself.
+    with device_lock(exclusive=bool(evaluator and evaluator.exclusive_device)):
+        _execute(run_id, evaluator)
+
+
+def _execute(run_id: int, evaluator) -> None:
     run = services.begin_attempt(run_id)
     if run is None:
         return
     try:
-        evaluator = evaluator_registry.get(run.evaluator)
-    except KeyError as error:
-        services.fail_run(run_id, f"{error.args[0]}; is this worker running an older release?")
-        return
-    try:
-        model = run.model
         context = RunContext(
-            model=ModelRef(source=model.source, revision=model.revision or None,
-                           trust_remote_code=model.trust_remote_code,
-                           allow_pickle_weights=model.allow_pickle_weights),
+            model=_model_ref(run.model),
             rows=dataset_rows(run.dataset_version),
             spec=evaluator.make_spec(run.spec),
             device=settings.GLASSBOX_DEVICE,
+            models=_named_models(evaluator, run.spec),
             done=queries.sample_records(run_id),
             on_sample=_SampleWriter(run_id),
             on_progress=_ProgressReporter(run_id),

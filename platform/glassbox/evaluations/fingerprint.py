@@ -7,8 +7,14 @@ from evaluators.base import canonical_json
 
 
 def fingerprint(*, evaluator: str, evaluator_version: str, spec: dict, model_source: str,
-                model_revision: str, weights_sha256: str, dataset_sha256: str) -> str:
-    """Return the SHA-256 of the evaluator, its canonical spec, the model and the dataset bytes."""
+                model_revision: str, weights_sha256: str, dataset_sha256: str,
+                other_models: dict | None = None) -> str:
+    """Return the SHA-256 of the evaluator, its canonical spec, the model and the dataset bytes.
+
+    `other_models` (spec field -> source, revision, weights hash) identifies the further models a
+    spec names, such as a draft model; it is left out when empty so other fingerprints stay as
+    they were.
+    """
     identity = {
         "evaluator": evaluator,
         "evaluator_version": evaluator_version,
@@ -16,4 +22,6 @@ def fingerprint(*, evaluator: str, evaluator_version: str, spec: dict, model_sou
         "model": {"source": model_source, "revision": model_revision, "weights_sha256": weights_sha256},
         "dataset_sha256": dataset_sha256,
     }
+    if other_models:
+        identity["other_models"] = other_models
     return hashlib.sha256(canonical_json(identity).encode("utf-8")).hexdigest()

@@ -39,8 +39,9 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
         raise RunRequestError(str(error)) from None
     print_ = fingerprint(evaluator=entry.name, evaluator_version=entry.version, spec=spec,
                          model_source=model.source, model_revision=model.revision,
-                         weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256)
-    if not force:
+                         weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256,
+                         other_models=_named_models(entry, spec))
+    if not force and entry.reuse_results:
         reusable = (Run.objects.filter(fingerprint=print_)
                     .exclude(status__in=[Run.Status.FAILED, Run.Status.CANCELLED])
                     .order_by("-created_at").first())
@@ -54,6 +55,21 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
         )
         transaction.on_commit(lambda: enqueue(run))
     return run
+
+
+def _named_models(entry, spec: dict) -> dict[str, dict]:
+    """Return the identity of every other registered model the spec names (e.g. a draft model)."""
+    identities = {}
+    for name in entry.model_params:
+        slug = spec.get(name)
+        if not slug:
+            continue
+        other = Model.objects.filter(slug=slug).first()
+        if other is None:
+            raise RunRequestError(f"{name}: no registered model with slug '{slug}'")
+        identities[name] = {"source": other.source, "revision": other.revision,
+                            "weights_sha256": other.weights_sha256}
+    return identities
 
 
 def enqueue(run: Run) -> None:

@@ -1,0 +1,104 @@
+"""The real generator of the speed evaluator: one transformers generate() call per batch.
+
+Prompts are encoded as the code-generation evaluator encodes them (the BOS/EOS prefix first,
+the end of an over-long prompt kept) and padded on the left. A forward pre-hook on the target
+model records the number of new positions each forward pass feeds it; in assisted and
+prompt-lookup decoding those are the candidate tokens being verified, which is how the drafted
+token count is known without reaching into transformers' candidate generators.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .base import EvaluationError
+from .loading import LoadedModel
+from .speed_protocol import Generated, Variant
+from .speed_timing import TokenClock
+
+
+class HFGenerator:
+    """Calls generate() for one variant; `__call__(batch, streamer, call_number)` -> Generated."""
+
+    def __init__(self, loaded: LoadedModel, variant: Variant, encoded: list[list[int]], *,
+                 pad_id: int, eos_ids: list[int], settings: dict, draft: Any = None) -> None:
+        self.loaded = loaded
+        self.variant = variant
+        self.encoded = encoded
+        self.pad_id = pad_id
+        self.eos_ids = eos_ids
+        self.settings = settings
+        self.draft = draft
+        self.forward_lengths: list[int] = []
+
+    def _record_forward(self, module: Any, args: tuple, kwargs: dict) -> None:
+        ids = kwargs.get("input_ids") if kwargs.get("input_ids") is not None else (args[0] if args else None)
+        if ids is not None:
+            self.forward_lengths.append(int(ids.shape[1]))
+
+    def _config(self) -> Any:
+        from transformers import GenerationConfig
+
+        s = self.settings
+        sample = self.variant.name == "sample"
+        return GenerationConfig(
+            max_new_tokens=s["max_new_tokens"],
+            min_new_tokens=s["max_new_tokens"] if s["fixed_length"] else None,
+            do_sample=sample, num_beams=1, pad_token_id=self.pad_id, eos_token_id=self.eos_ids,
+            **({"temperature": s["temperature"], "top_k": s["top_k"], "top_p": s["top_p"]}
+               if sample else {"temperature": None, "top_k": None, "top_p": None}),
+            **({"cache_implementation": "static"} if self.variant.name == "static-cache" else {}),
+            **({"prompt_lookup_num_tokens": s["prompt_lookup_num_tokens"]}
+               if self.variant.name == "prompt-lookup" else {}))
+
+    def __call__(self, batch: list[int], streamer: TokenClock, call_number: int) -> Generated:
+        import torch
+
+        rows = [self.encoded[i] for i in batch]
+        width = max(len(ids) for ids in rows)
+        device = self.loaded.device
+        input_ids = torch.tensor([[self.pad_id] * (width - len(ids)) + ids for ids in rows], device=device)
+        attention = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in rows], device=device)
+        extra = {"assistant_model": self.draft} if self.variant.name == "assisted" else {}
+        if self.variant.name == "sample":
+            torch.manual_seed(self.settings["seed"] + call_number)
+        self.forward_lengths = []
+        handle = self.loaded.model.register_forward_pre_hook(self._record_forward, with_kwargs=True)
+        try:
+            with torch.inference_mode():
+                output = self.loaded.model.generate(
+                    input_ids=input_ids, attention_mask=attention, generation_config=self._config(),
+                    streamer=streamer, **extra)
+        except (RuntimeError, ValueError) as error:
+            raise EvaluationError(f"variant {self.variant.key} failed in generate(): {error}") from error
+        finally:
+            handle.remove()
+        sequences = output if isinstance(output, torch.Tensor) else output.sequences
+        forwards = len(self.forward_lengths)
+        drafted = 0
+        if self.variant.speculative and forwards:
+            # The first pass reads the prompt plus its candidates; each later pass reads the one
+            # token not yet in the cache plus that step's candidates.
+            drafted = sum(self.forward_lengths) - width - (forwards - 1)
+        return Generated(output_ids=sequences[:, width:].tolist(),
+                         prompt_tokens=[len(ids) for ids in rows],
+                         target_forwards=forwards, drafted_tokens=drafted)
+
+
+def check_draft(loaded: LoadedModel, draft: LoadedModel) -> None:
+    """Refuse a draft model whose vocabulary differs from the target's: its token ids would mean
+    other tokens, and assisted decoding would silently verify nonsense."""
+    if loaded.tokenizer.get_vocab() != draft.tokenizer.get_vocab():
+        raise EvaluationError("the draft model's tokenizer differs from the target's; assisted "
+                              "decoding needs a draft with the same vocabulary")
+
+
+def configure_draft(draft: LoadedModel, num_assistant_tokens: int) -> dict:
+    """Set how many tokens the draft proposes per step (0 keeps transformers' default); return
+    the draft settings generate() will use, for the report."""
+    config = draft.model.generation_config
+    if num_assistant_tokens > 0:
+        config.num_assistant_tokens = num_assistant_tokens
+        config.num_assistant_tokens_schedule = "constant"
+    return {"num_assistant_tokens": config.num_assistant_tokens,
+            "num_assistant_tokens_schedule": config.num_assistant_tokens_schedule,
+            "assistant_confidence_threshold": getattr(config, "assistant_confidence_threshold", None)}

@@ -1,0 +1,94 @@
+"""Load the models once and measure each variant in turn, storing each as it finishes."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .base import EvaluationError, ModelRef, RunContext
+from .speed_protocol import MeasurementPlan, Variant, measure_variant
+from .speed_report import compare_with_baseline, headline, public_variant, variant_record
+
+
+def _batches(count: int, size: int) -> list[list[int]]:
+    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+
+
+def _prompts(rows: list[dict]) -> list[str]:
+    prompts = []
+    for index, row in enumerate(rows):
+        if not isinstance(row.get("prompt"), str) or not row["prompt"]:
+            raise EvaluationError(f"row {index + 1}: field 'prompt' must be a non-empty string")
+        prompts.append(row["prompt"])
+    return prompts
+
+
+def _device_info(loaded: Any, bandwidth: dict) -> dict:
+    env = loaded.environment
+    return {"device": loaded.device, "dtype": loaded.dtype, "gpu": env.get("gpu"),
+            "attn_implementation": env.get("attn_implementation"), "torch": env["torch"],
+            "transformers": env["transformers"], "peak_bandwidth_gbps": bandwidth["gbps"],
+            "peak_bandwidth_source": bandwidth["source"]}
+
+
+def measure_all(ctx: RunContext, spec: Any, variants: list[Variant], plan: MeasurementPlan,
+                draft_ref: ModelRef | None) -> dict:
+    """Return {"device", "variants", headline metrics...} for every planned variant."""
+    import torch
+
+    from .codegen_generate import encode_prompts, eos_token_ids
+    from .loading import load_model, synchronize
+    from .speed_generation import HFGenerator, check_draft, configure_draft
+    from .speed_memory import read_peak, reset_peak
+    from .speed_roofline import kv_bytes_per_token, peak_bandwidth, weight_bytes
+    from .speed_timing import TokenClock
+
+    prompts = _prompts(ctx.rows)
+    loaded = load_model(ctx.model, ctx.device, spec.dtype, spec.attn_implementation or None)
+    ctx.on_environment(loaded.environment)
+    draft, draft_settings = None, None
+    if any(v.name == "assisted" for v in variants):
+        draft_loaded = load_model(draft_ref, loaded.device, loaded.dtype, spec.attn_implementation or None)
+        check_draft(loaded, draft_loaded)
+        draft, draft_settings = draft_loaded.model, configure_draft(draft_loaded, spec.num_assistant_tokens)
+    eos_ids = eos_token_ids(loaded.model, loaded.tokenizer)
+    pad_id = loaded.tokenizer.pad_token_id if loaded.tokenizer.pad_token_id is not None else eos_ids[0]
+    encoded, dropped = encode_prompts(loaded, prompts, spec.max_new_tokens)
+    bandwidth = peak_bandwidth(loaded.device, loaded.environment.get("gpu"), spec.peak_bandwidth_gbps)
+    weights = weight_bytes(loaded.model)
+    element = next(loaded.model.parameters()).element_size()
+    kv_per_token = kv_bytes_per_token(loaded.model.config, element)
+    settings = {"max_new_tokens": spec.max_new_tokens, "fixed_length": spec.fixed_length,
+                "temperature": spec.temperature, "top_k": spec.top_k, "top_p": spec.top_p,
+                "seed": spec.seed, "prompt_lookup_num_tokens": spec.prompt_lookup_num_tokens}
+
+    def make_streamer(batch_size: int) -> TokenClock:
+        return TokenClock(batch_size, time.perf_counter, lambda: synchronize(loaded.device))
+
+    total = len(variants) * plan.min_repeats
+    records: dict[str, dict] = {}
+    for number, variant in enumerate(variants):
+        if variant.key in ctx.done:
+            records[variant.key] = ctx.done[variant.key]
+            continue
+        ctx.on_progress(number * plan.min_repeats, total)
+        generator = HFGenerator(loaded, variant, encoded, pad_id=pad_id, eos_ids=eos_ids,
+                                settings=settings, draft=draft if variant.name == "assisted" else None)
+        scope = reset_peak(loaded.device)
+        measurement = measure_variant(
+            generator, _batches(len(prompts), variant.batch_size), plan, make_streamer, set(eos_ids),
+            on_pass=lambda passes, n=number: ctx.on_progress(n * plan.min_repeats + min(passes, plan.min_repeats), total))
+        memory = {**read_peak(loaded.device), "peak_memory_scope": scope}
+        record = variant_record(variant, measurement, memory=memory, weights=weights,
+                                kv_per_token=kv_per_token, bandwidth_gbps=bandwidth["gbps"])
+        baseline = records.get("greedy@1", record)
+        record.update(compare_with_baseline(record, baseline))
+        records[variant.key] = record
+        ctx.on_sample(variant.key, number, record)
+        if loaded.device.startswith("cuda"):
+            torch.cuda.empty_cache()
+    ctx.on_progress(total, total)
+    ordered = [records[v.key] for v in variants]
+    return {"device": _device_info(loaded, bandwidth), "draft": draft_settings,
+            "truncated_prompts": sum(1 for cut in dropped if cut),
+            "weight_bytes": weights, "kv_bytes_per_token": kv_per_token,
+            "variants": [public_variant(r) for r in ordered], **headline(ordered)}

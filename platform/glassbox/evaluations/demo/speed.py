@@ -1,0 +1,37 @@
+"""Demo: decoding speed of the demo base model, greedy against assisted (the demo draft) and
+prompt-lookup decoding."""
+from __future__ import annotations
+
+from django.conf import settings
+
+from glassbox.evaluations import services as evaluation_services
+from glassbox.evaluations.models import Run
+from glassbox.registry.models import Dataset, Model
+
+from .datasets import demo_version
+
+SLUG, NAME = "code-repeat-prompts", "Code prompts that repeat earlier code"
+DESCRIPTION = ("Twelve prompts built from the demo Python tasks: two finished functions, then the "
+               "first one started again. For measuring decoding speed.")
+# Small enough to finish in about a minute on two CPU cores.
+DEMO_PARAMS = {"variants": "greedy,assisted,prompt-lookup", "max_new_tokens": 48, "warmup": 2,
+               "min_repeats": 2, "min_seconds": 3.0}
+
+
+def seed(models: dict[str, Model], stdout) -> None:
+    from evaluators.demo_speed import write_demo_prompts
+
+    data_file = settings.VAR_DIR / "demo" / "code-repeat-prompts.jsonl"
+    if not data_file.exists():
+        write_demo_prompts(data_file)
+    version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.PROMPTS, description=DESCRIPTION,
+                           path=data_file)
+    base = models["base"]
+    # Speed results are never reused (they describe the worker), so queue one only once.
+    existing = Run.objects.filter(evaluator="speed", model=base, dataset_version=version).first()
+    if existing is not None:
+        stdout.write(f"speed of {base.slug} on {version}: run {existing.pk} ({existing.status})")
+        return
+    run = evaluation_services.start_run(evaluator="speed", model=base, dataset_version=version,
+                                        params={**DEMO_PARAMS, "draft": models["draft"].slug})
+    stdout.write(f"speed of {base.slug} on {version}: run {run.pk} ({run.status})")
