@@ -3,10 +3,12 @@ number of queries however many runs there are."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from glassbox.accounts.services import grant_role
 from glassbox.evaluations import services
 from glassbox.leaderboards.services import create_leaderboard
 
@@ -14,7 +16,7 @@ from .conftest import seed_perplexity_run
 
 pytestmark = pytest.mark.django_db
 NLLS = [20.0, 25.0, 30.0, 3.0, 28.0, 22.0]
-SECTIONS = 4  # running, recent, leaderboards, audits: one query each
+SECTIONS = 5  # running, recent, changes, leaderboards, audits: one query each
 
 
 def run_href(run) -> str:
@@ -45,7 +47,13 @@ def test_home_shows_a_running_run_with_its_progress_and_the_other_sections(clien
     assert run_href(finished) not in running_part
     assert run_href(finished) in rest and run_href(running) not in rest
     assert reverse("leaderboards:detail", args=[board.slug]) in rest and "Perplexity on docs" in rest
-    assert reverse("transparency:audit-detail", args=[audit.pk]) in rest and "Glassbox · Tiny audit" in rest
+    # The audit is not published yet: auditors see it, visitors do not.
+    assert reverse("transparency:audit-detail", args=[audit.pk]) not in rest
+    auditor = User.objects.create_user("ada")
+    grant_role(auditor, "auditor")
+    client.force_login(auditor)
+    html = client.get(reverse("evaluations:home")).content.decode()
+    assert reverse("transparency:audit-detail", args=[audit.pk]) in html and "Glassbox · Tiny audit" in html
 
 
 def test_home_lists_only_the_twenty_most_recent_finished_runs(client, tiny_model, text_version):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from .conftest import BYTES, TOKENS, seed_codegen_run, seed_perplexity_run
 
 pytestmark = pytest.mark.django_db
-QUERIES = 6  # model; runs + their metrics; the card's runs + metrics; audits
+QUERIES = 7  # model; runs + their metrics; the card's runs + metrics; scheduled changes; audits
 
 
 def page(client, model) -> str:
@@ -62,7 +62,16 @@ def test_the_page_shows_the_glassbox_model_card_and_the_models_audits(client, ti
     html = page(client, tiny_model)
     card = html.split('id="model-card"')[1].split('id="audits"')[0]
     assert "# Tiny Llama" in card and "Evaluation perplexity on dataset Docs version 1: " in card
-    audits = html.split('id="audits"')[1]
+    # The audit is unpublished: only auditors see it listed.
+    assert reverse("transparency:audit-detail", args=[audit.pk]) not in html.split('id="audits"')[1]
+    from django.contrib.auth.models import User
+
+    from glassbox.accounts.services import grant_role
+
+    auditor = User.objects.create_user("ada")
+    grant_role(auditor, "auditor")
+    client.force_login(auditor)
+    audits = page(client, tiny_model).split('id="audits"')[1]
     assert reverse("transparency:audit-detail", args=[audit.pk]) in audits and "mini v1" in audits
 
 

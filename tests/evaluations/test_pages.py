@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from glassbox.accounts.services import grant_role
 from glassbox.evaluations import services
 from glassbox.evaluations.models import Run
 from glassbox.registry.services import register_model
@@ -118,14 +119,19 @@ def test_progress_json_has_status_progress_and_metrics(client, run, finished_run
     assert done["environment"]["torch"] == "9.8.7-test"
 
 
-def test_starting_a_run_needs_staff(client, tiny_model, text_version):
+def test_starting_a_run_needs_the_contributor_role(client, tiny_model, text_version):
     url = reverse("evaluations:run-create")
     for response in (client.get(url), client.post(url, {"evaluator": "perplexity", "model": tiny_model.pk,
                                                          "dataset_version": text_version.pk, "params": "{}"})):
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    client.force_login(User.objects.create_user("ada", password="pw"))
-    assert client.get(url).status_code == 302  # signed in, but not staff
+    ada = User.objects.create_user("ada", password="pw")
+    client.force_login(ada)
+    assert client.get(url).status_code == 403  # signed in, but not a contributor
+    assert client.post(url, {"evaluator": "perplexity", "model": tiny_model.pk,
+                             "dataset_version": text_version.pk, "params": "{}"}).status_code == 403
     assert not Run.objects.exists()
+    grant_role(ada, "contributor")
+    assert client.get(url).status_code == 200
 
 
 def test_the_new_run_form_lists_the_evaluators(staff_client):

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from glassbox.accounts.services import grant_role
 from glassbox.registry.models import Dataset, DatasetVersion, Model
 from glassbox.registry.services import add_dataset_version, create_dataset, register_model
 
@@ -17,7 +18,10 @@ CODE = (b'{"id": "add", "prompt": "def add(a, b):", "references": ["    return a
 
 @pytest.fixture
 def user_client(client):
-    client.force_login(User.objects.create_user("ada", password="pw"))
+    """A signed-in contributor."""
+    user = User.objects.create_user("ada", password="pw")
+    grant_role(user, "contributor")
+    client.force_login(user)
     return client
 
 
@@ -64,16 +68,20 @@ def test_dataset_pages_render_a_preview_and_escape_html(client):
     assert "references" in detail and "list of strings" in detail  # the kind's schema
 
 
-def test_writing_needs_an_account_and_registering_models_needs_staff(client):
+def test_writing_needs_an_account_with_the_contributor_role(client):
     dataset = create_dataset(name="P", kind="prompts")
     for url in (reverse("registry:dataset-create"), reverse("registry:dataset-upload", args=[dataset.slug]),
                 reverse("registry:model-register")):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.post(reverse("registry:dataset-create"), {"name": "X", "kind": "text"}).status_code == 302
-    client.force_login(User.objects.create_user("ada", password="pw"))
+    ada = User.objects.create_user("ada", password="pw")
+    client.force_login(ada)
+    assert client.get(reverse("registry:dataset-create")).status_code == 403  # no role yet
+    assert client.get(reverse("registry:model-register")).status_code == 403
+    grant_role(ada, "contributor")
     assert client.get(reverse("registry:dataset-create")).status_code == 200
-    assert client.get(reverse("registry:model-register")).status_code == 302  # not staff
+    assert client.get(reverse("registry:model-register")).status_code == 200
 
 
 def test_a_dataset_is_created_with_its_first_file_through_the_form(user_client, media_datasets):

@@ -112,3 +112,22 @@ def test_a_speed_run_holds_the_device_alone(settings, tmp_path):
     with device_lock(exclusive=False):
         assert can_take(fcntl.LOCK_SH) and not can_take(fcntl.LOCK_EX)
     assert can_take(fcntl.LOCK_EX)
+
+
+def test_a_contributor_cannot_name_someone_elses_private_model_as_draft(registered, django_user_model, speed_models):
+    from glassbox.accounts.services import grant_role
+    from glassbox.evaluations import services
+    from glassbox.registry.services import register_model
+
+    owner = django_user_model.objects.create_user("owner")
+    other = django_user_model.objects.create_user("other")
+    for user in (owner, other):
+        grant_role(user, "contributor")
+    register_model(name="Secret draft", slug="secret", source=str(speed_models[1]), owner=owner, is_private=True)
+    params = {**PARAMS, "draft": "secret"}
+    with pytest.raises(services.RunRequestError, match="draft: no registered model with slug 'secret'"):
+        services.start_run(evaluator="speed", model=registered["target"], dataset_version=registered["version"],
+                           params=params, user=other)
+    run = services.start_run(evaluator="speed", model=registered["target"], dataset_version=registered["version"],
+                             params=params, user=owner)
+    assert run.spec["draft"] == "secret"

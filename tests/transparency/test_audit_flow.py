@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from glassbox.accounts.services import grant_role
 from glassbox.transparency.models import Audit, Change, Checklist, FinalScore, IndicatorScore
 from glassbox.transparency.services import import_checklist
 from evaluators.transparency.checklists import Checklist as ChecklistFile, Indicator
@@ -24,9 +25,12 @@ def checklist() -> Checklist:
     return import_checklist(ChecklistFile("tiny", items), slug="tiny")
 
 
-def _client(name: str, staff: bool = False) -> Client:
+def _client(name: str, staff: bool = False, role: str | None = None) -> Client:
     client = Client()
-    client.force_login(User.objects.create_user(name, password="pw", is_staff=staff))
+    user = User.objects.create_user(name, password="pw", is_staff=staff)
+    if role:
+        grant_role(user, role)
+    client.force_login(user)
     return client
 
 
@@ -36,7 +40,8 @@ def _score(client, audit, indicator, score, follow=False, **extra):
 
 
 def test_two_raters_reconcile_publish_and_a_dispute_is_answered(checklist):
-    ada, bob, dev = _client("ada", staff=True), _client("bob"), _client("developer")
+    # ada administers, bob is an auditor, the developer only has an account (enough to dispute).
+    ada, bob, dev = _client("ada", staff=True), _client("bob", role="auditor"), _client("developer")
     ada.post(reverse("transparency:audit-create"),
              {"checklist": checklist.pk, "developer": "Acme", "name": "Acme-1"})
     audit = Audit.objects.get()
@@ -102,6 +107,7 @@ def test_strangers_cannot_score(checklist, client):
     audit = Audit.objects.create(subject_id=_subject().pk, checklist=checklist)
     response = _score(client, audit, checklist.indicators.first(), 1)
     assert response.status_code == 302 and "login" in response["Location"]
+    assert _score(_client("eve"), audit, checklist.indicators.first(), 1).status_code == 403  # no auditor role
     assert not IndicatorScore.objects.exists()
 
 

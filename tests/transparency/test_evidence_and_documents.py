@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from evaluators.transparency.passages import split
+from glassbox.accounts.services import grant_role
 from glassbox.transparency import services
 from glassbox.transparency.extraction import ExtractionError, extract
 
@@ -44,6 +45,11 @@ def test_a_quote_is_stored_with_offsets_that_point_at_it(audit):
 def test_the_document_page_highlights_the_evidence(audit, client):
     document = services.add_text_document(audit, title="card.md", text=TEXT + "<b>x</b>", file_format="md")
     start = TEXT.index("64 TPUs")
+    url = reverse("transparency:document-detail", args=[audit.pk, document.pk])
+    assert client.get(url).status_code == 404  # an unpublished audit's documents are the auditors'
+    auditor = User.objects.create_user("ada")
+    grant_role(auditor, "auditor")
+    client.force_login(auditor)
     html = client.get(reverse("transparency:document-detail", args=[audit.pk, document.pk]),
                       {"start": start, "end": start + 7}).content.decode()
     assert '<mark id="evidence">64 TPUs</mark>' in html
@@ -101,7 +107,9 @@ def test_a_registered_model_gets_a_glassbox_model_card(client):
     model = Model.objects.create(name="Tiny", slug="tiny", source_kind="local", source="/models/tiny",
                                  architecture="LlamaForCausalLM", parameter_count=12345, license="MIT")
     checklist = services.load_builtin_checklists()[2]
-    client.force_login(User.objects.create_user("ada"))
+    auditor = User.objects.create_user("ada")
+    grant_role(auditor, "auditor")
+    client.force_login(auditor)
     client.post(reverse("transparency:audit-create"), {"checklist": checklist.pk, "developer": "Glassbox",
                                                        "name": "Tiny", "model": model.pk})
     audit = checklist.audits.get()

@@ -1,14 +1,24 @@
-"""The REST API's one permission rule: anyone may read, only staff users may write."""
+"""The REST API's permission classes; the decisions themselves are glassbox.accounts.roles."""
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from glassbox.accounts import roles
 
-class StaffWritesOrReadOnly(BasePermission):
-    """Return True for reads from anyone and for writes from an authenticated staff user."""
+
+class ContributorWritesOrReadOnly(BasePermission):
+    """Reads from anyone (what they see is narrowed by each view's queryset); writes from contributors.
+
+    Object-level rules (cancelling only one's own run, adding versions to one's own dataset) are
+    checked by the viewsets with roles.can_cancel_run and roles.can_add_version.
+    """
 
     def has_permission(self, request, view) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_staff)
+        return request.method in SAFE_METHODS or roles.can_contribute(request.user)
+
+
+class AuditorWritesOrReadOnly(BasePermission):
+    """Reads from anyone; writes from auditors."""
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or roles.can_audit(request.user)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("glassbox.registry.urls")),
     path("", include("glassbox.transparency.urls")),
     path("", include("glassbox.leaderboards.urls")),
+    path("", include("glassbox.schedules.urls")),
 ]

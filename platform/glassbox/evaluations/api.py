@@ -6,9 +6,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion, Model
 
 from . import services
@@ -103,12 +104,13 @@ RUN_FILTERS = [
 
 @extend_schema_view(list=extend_schema(parameters=RUN_FILTERS))
 class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Evaluation runs with their metrics; staff may start (POST) and cancel runs."""
+    """Evaluation runs with their metrics (those on private models or datasets only for their owners and
+    administrators); contributors start (POST) runs and cancel their own, administrators any."""
 
     serializer_class = RunSerializer
 
     def get_queryset(self):
-        queryset = (Run.objects.select_related("model", "dataset_version__dataset")
+        queryset = (roles.visible_runs(self.request.user).select_related("model", "dataset_version__dataset")
                     .prefetch_related("metrics").order_by("-created_at", "-id"))
         return filter_runs(queryset, self.request.query_params) if self.action == "list" else queryset
 
@@ -120,10 +122,11 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         incoming = RunCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        model = Model.objects.filter(slug=data["model"]).first()
+        model = roles.visible_models(request.user, Model.objects.all()).filter(slug=data["model"]).first()
         if model is None:
             raise ValidationError({"model": [f"no model with the slug '{data['model']}'"]})
-        versions = DatasetVersion.objects.select_related("dataset").filter(dataset__slug=data["dataset"])
+        versions = roles.visible_dataset_versions(request.user, DatasetVersion.objects.select_related("dataset"))
+        versions = versions.filter(dataset__slug=data["dataset"])
         if data.get("dataset_version"):
             versions = versions.filter(number=data["dataset_version"])
         version = versions.order_by("-number").first()
@@ -141,7 +144,10 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={200: RunSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        run = services.cancel_run(self.get_object())
+        run = self.get_object()
+        if not roles.can_cancel_run(request.user, run):
+            raise PermissionDenied("only the run's requester or an administrator may cancel it")
+        run = services.cancel_run(run)
         return Response(RunSerializer(self.get_queryset().get(pk=run.pk)).data)
 
 
@@ -154,7 +160,8 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResultSerializer
 
     def get_queryset(self):
-        queryset = (MetricResult.objects.select_related("run__model", "run__dataset_version__dataset")
+        queryset = (roles.visible_runs(self.request.user, MetricResult.objects.all(), prefix="run__")
+                    .select_related("run__model", "run__dataset_version__dataset")
                     .order_by("-run__created_at", "-run_id", "name"))
         if self.action != "list":
             return queryset

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from django.db.models import QuerySet
+
 from evaluators import registry as evaluator_registry
 from evaluators.paired import paired_ratio_bootstrap, statistic_for
 from glassbox.leaderboards.ranking import RESAMPLES, SEED
@@ -142,8 +144,12 @@ def compare_runs(a: Run, b: Run) -> dict:
     }
 
 
-def candidates(run: Run, limit: int = 50) -> list[Run]:
-    """Return other succeeded runs of the same evaluator on the same dataset version, newest first."""
-    return list(Run.objects.filter(evaluator=run.evaluator, dataset_version_id=run.dataset_version_id,
-                                   status=Run.Status.SUCCEEDED).exclude(pk=run.pk)
+def candidates(run: Run, runs: QuerySet[Run] | None = None, limit: int = 50) -> list[Run]:
+    """Return other succeeded runs of the same evaluator on the same dataset version, newest first.
+
+    `runs` is what the visitor may see (accounts.roles.visible_runs); every run when None.
+    """
+    runs = Run.objects.all() if runs is None else runs
+    return list(runs.filter(evaluator=run.evaluator, dataset_version_id=run.dataset_version_id,
+                            status=Run.Status.SUCCEEDED).exclude(pk=run.pk)
                 .select_related("model").order_by("-created_at", "-id")[:limit])

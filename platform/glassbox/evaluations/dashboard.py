@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from glassbox.accounts import roles
 from glassbox.leaderboards.models import Leaderboard
 from glassbox.transparency.models import Audit
 
@@ -14,20 +15,23 @@ RECENT = 20
 IN_FLIGHT = (Run.Status.QUEUED, Run.Status.RUNNING)
 
 
-def recent_runs(limit: int = RECENT) -> QuerySet[Run]:
-    """Return the latest finished runs, model and dataset joined in (one query)."""
-    return run_list().filter(status__in=Run.FINISHED)[:limit]
+def recent_runs(user=None, limit: int = RECENT) -> QuerySet[Run]:
+    """Return the latest finished runs `user` may see, model and dataset joined in (one query)."""
+    return roles.visible_runs(user, run_list()).filter(status__in=Run.FINISHED)[:limit]
 
 
-def running_runs(limit: int = RECENT) -> QuerySet[Run]:
-    """Return queued and running runs, running first, each with its progress (one query)."""
+def running_runs(user=None, limit: int = RECENT) -> QuerySet[Run]:
+    """Return queued and running runs `user` may see, running first, each with its progress (one query)."""
     # "running" sorts after "queued" alphabetically, hence the descending status.
-    return run_list().filter(status__in=IN_FLIGHT).order_by("-status", "-created_at", "-id")[:limit]
+    runs = roles.visible_runs(user, run_list()).filter(status__in=IN_FLIGHT)
+    return runs.order_by("-status", "-created_at", "-id")[:limit]
 
 
-def recent_leaderboards(limit: int = RECENT) -> QuerySet[Leaderboard]:
-    return Leaderboard.objects.select_related("dataset_version__dataset").order_by("-created_at", "-id")[:limit]
+def recent_leaderboards(user=None, limit: int = RECENT) -> QuerySet[Leaderboard]:
+    boards = roles.visible_leaderboards(user, Leaderboard.objects.select_related("dataset_version__dataset"))
+    return boards.order_by("-created_at", "-id")[:limit]
 
 
-def recent_audits(limit: int = RECENT) -> QuerySet[Audit]:
-    return Audit.objects.select_related("subject", "checklist").order_by("-created_at", "-id")[:limit]
+def recent_audits(user=None, limit: int = RECENT) -> QuerySet[Audit]:
+    audits = roles.visible_audits(user, Audit.objects.select_related("subject", "checklist"))
+    return audits.order_by("-created_at", "-id")[:limit]

@@ -5,6 +5,7 @@ import json
 from django import forms
 
 from evaluators import registry as evaluator_registry
+from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion, Model
 
 
@@ -16,8 +17,12 @@ class RunForm(forms.Form):
                              help_text='Parameters as a JSON object, e.g. {"batch_size": 8}.')
     force = forms.BooleanField(required=False, help_text="Run again even if the same evaluation finished.")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what the user may see can be chosen: a private model is no one else's to evaluate.
+        self.fields["model"].queryset = roles.visible_models(user, self.fields["model"].queryset)
+        self.fields["dataset_version"].queryset = roles.visible_dataset_versions(
+            user, self.fields["dataset_version"].queryset)
         self.fields["evaluator"].choices = [(name, name) for name in evaluator_registry.names()]
 
     def clean_params(self) -> dict:

@@ -15,8 +15,9 @@ def run_list(*, status: str | None = None, evaluator: str | None = None) -> Quer
     return runs
 
 
-def run_detail(run_id: int) -> Run:
-    return (Run.objects.select_related("model", "dataset_version__dataset")
+def run_detail(run_id: int, runs: QuerySet[Run] | None = None) -> Run:
+    """Return one run with its metrics, looked up among `runs` (every run when None)."""
+    return ((Run.objects.all() if runs is None else runs).select_related("model", "dataset_version__dataset")
             .prefetch_related("metrics").get(pk=run_id))
 
 

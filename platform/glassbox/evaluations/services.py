@@ -40,7 +40,7 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
     print_ = fingerprint(evaluator=entry.name, evaluator_version=entry.version, spec=spec,
                          model_source=model.source, model_revision=model.revision,
                          weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256,
-                         other_models=_named_models(entry, spec))
+                         other_models=_named_models(entry, spec, user))
     if not force and entry.reuse_results:
         reusable = (Run.objects.filter(fingerprint=print_)
                     .exclude(status__in=[Run.Status.FAILED, Run.Status.CANCELLED])
@@ -57,14 +57,20 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
     return run
 
 
-def _named_models(entry, spec: dict) -> dict[str, dict]:
-    """Return the identity of every other registered model the spec names (e.g. a draft model)."""
+def _named_models(entry, spec: dict, user=None) -> dict[str, dict]:
+    """Return the identity of every other registered model the spec names (e.g. a draft model).
+
+    A person may only name models they can see; runs started by the system (user None) any model.
+    """
+    from glassbox.accounts import roles
+
+    candidates = Model.objects.all() if getattr(user, "pk", None) is None else roles.visible_models(user)
     identities = {}
     for name in entry.model_params:
         slug = spec.get(name)
         if not slug:
             continue
-        other = Model.objects.filter(slug=slug).first()
+        other = candidates.filter(slug=slug).first()
         if other is None:
             raise RunRequestError(f"{name}: no registered model with slug '{slug}'")
         identities[name] = {"source": other.source, "revision": other.revision,

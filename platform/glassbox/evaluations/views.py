@@ -3,13 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from evaluators import registry as evaluator_registry
+from glassbox.accounts import roles
+from glassbox.accounts.decorators import role_required
 
 from . import comparison, dashboard, queries, services
 from .forms import RunForm
@@ -19,20 +21,20 @@ from .run_pages import extra_context
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/home.html", {
-        "running": dashboard.running_runs(), "runs": dashboard.recent_runs(),
-        "leaderboards": dashboard.recent_leaderboards(), "audits": dashboard.recent_audits()})
+        "running": dashboard.running_runs(request.user), "runs": dashboard.recent_runs(request.user),
+        "leaderboards": dashboard.recent_leaderboards(request.user), "audits": dashboard.recent_audits(request.user)})
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
-    runs = queries.run_list(status=status)[:200]
+    runs = roles.visible_runs(request.user, queries.run_list(status=status))[:200]
     return render(request, "evaluations/run_list.html",
                   {"runs": runs, "status": status, "statuses": Run.Status.values})
 
 
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
-        run = queries.run_detail(run_id)
+        run = queries.run_detail(run_id, roles.visible_runs(request.user))
     except Run.DoesNotExist:
         raise Http404("no such run") from None
     entry = None
@@ -41,7 +43,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "evaluations/run_detail.html", {
         "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
         "metrics": run.metrics.all(), **extra_context(run, request),
-        "compare_with": comparison.candidates(run) if run.status == Run.Status.SUCCEEDED else [],
+        "compare_with": (comparison.candidates(run, roles.visible_runs(request.user))
+                         if run.status == Run.Status.SUCCEEDED else []),
+        "can_cancel": roles.can_cancel_run(request.user, run),
     })
 
 
@@ -55,7 +59,8 @@ def run_compare_pick(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpResponse:
-    runs = {run.pk: run for run in queries.run_list().prefetch_related("metrics").filter(pk__in=[run_id, other_id])}
+    visible = roles.visible_runs(request.user, queries.run_list())
+    runs = {run.pk: run for run in visible.prefetch_related("metrics").filter(pk__in=[run_id, other_id])}
     if run_id not in runs or other_id not in runs:
         raise Http404("no such run")
     a, b = runs[run_id], runs[other_id]
@@ -67,13 +72,13 @@ def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpRespons
 
 
 def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
-    run = get_object_or_404(Run.objects.select_related("model", "dataset_version__dataset"), pk=run_id)
+    run = get_object_or_404(roles.visible_runs(request.user, queries.run_list()), pk=run_id)
     return JsonResponse(queries.run_as_dict(run))
 
 
-@staff_member_required
+@role_required(roles.can_contribute)
 def run_create(request: HttpRequest) -> HttpResponse:
-    form = RunForm(request.POST or None)
+    form = RunForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -87,10 +92,13 @@ def run_create(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/run_form.html", {"form": form})
 
 
-@staff_member_required
+@role_required(roles.can_contribute)
 @require_POST
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = services.cancel_run(get_object_or_404(Run, pk=run_id))
+    run = get_object_or_404(roles.visible_runs(request.user), pk=run_id)
+    if not roles.can_cancel_run(request.user, run):
+        raise PermissionDenied("only the run's requester or an administrator may cancel it")
+    run = services.cancel_run(run)
     messages.info(request, "Cancelled." if run.status == Run.Status.CANCELLED else "Asked the worker to stop.")
     return redirect("evaluations:run-detail", run_id=run.pk)
 

@@ -7,11 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion
 
 from . import services
 from .models import Leaderboard, Snapshot
 from .ranking import leaderboard_table
+from .visibility import visible_tables
 
 
 class LeaderboardSerializer(serializers.ModelSerializer):
@@ -51,11 +53,18 @@ class SnapshotCreateSerializer(serializers.Serializer):
 
 
 class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Leaderboards; `GET /api/leaderboards/<slug>/table/` is the ranked table (as export.json)."""
+    """Leaderboards; `GET /api/leaderboards/<slug>/table/` is the ranked table (as export.json).
 
-    queryset = Leaderboard.objects.select_related("dataset_version__dataset")
+    Rows of private models show only to their owners and administrators; a leaderboard on a private
+    dataset is hidden whole from everyone else. Contributors create leaderboards and snapshots.
+    """
+
     serializer_class = LeaderboardSerializer
     lookup_field = "slug"
+
+    def get_queryset(self):
+        return roles.visible_leaderboards(self.request.user,
+                                          Leaderboard.objects.select_related("dataset_version__dataset"))
 
     def get_serializer_class(self):
         return LeaderboardCreateSerializer if self.action == "create" else LeaderboardSerializer
@@ -65,7 +74,7 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         incoming = LeaderboardCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        version = (DatasetVersion.objects.select_related("dataset")
+        version = (roles.visible_dataset_versions(request.user, DatasetVersion.objects.select_related("dataset"))
                    .filter(dataset__slug=data.pop("dataset"), number=data.pop("dataset_version")).first())
         if version is None:
             raise ValidationError({"dataset_version": ["no such dataset version"]})
@@ -78,7 +87,7 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def table(self, request, slug=None):
-        return Response(leaderboard_table(self.get_object()))
+        return Response(leaderboard_table(self.get_object(), roles.visible_models(request.user)))
 
     @extend_schema(request=SnapshotCreateSerializer, responses={201: SnapshotSerializer})
     @action(detail=True, methods=["post"])
@@ -86,12 +95,26 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         incoming = SnapshotCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         snapshot = services.take_snapshot(self.get_object(), note=incoming.validated_data["note"])
+        snapshot.table = visible_tables(request.user, [snapshot.table])[0]
         return Response(SnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
 
 
 class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
-    """Frozen leaderboards, by their permanent uid."""
+    """Frozen leaderboards, by their permanent uid; rows of models hidden from the reader are left out."""
 
-    queryset = Snapshot.objects.select_related("leaderboard")
     serializer_class = SnapshotSerializer
     lookup_field = "uid"
+
+    def get_queryset(self):
+        return roles.visible_leaderboards(self.request.user, Snapshot.objects.select_related("leaderboard"),
+                                          prefix="leaderboard__")
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        # One query for the hidden models of the whole page, not one per snapshot.
+        if instance is not None:
+            many = kwargs.get("many", False)
+            snapshots = list(instance) if many else [instance]
+            for snapshot, table in zip(snapshots, visible_tables(self.request.user, [s.table for s in snapshots])):
+                snapshot.table = table
+            instance = snapshots if many else instance
+        return super().get_serializer(instance, *args, **kwargs)

@@ -10,6 +10,7 @@ per-sample records falls back to overlapping 95% intervals, and the table says s
 """
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
@@ -31,13 +32,18 @@ def direction_of(evaluator: str, metric: str) -> str:
     raise KeyError(f"'{evaluator}' has no metric '{metric}'")
 
 
-def latest_runs(leaderboard: Leaderboard) -> list[Run]:
-    """Return each model's latest succeeded run matching the leaderboard's column, with metrics."""
+def latest_runs(leaderboard: Leaderboard, models: QuerySet | None = None) -> list[Run]:
+    """Return each model's latest succeeded run matching the leaderboard's column, with metrics.
+
+    `models` limits the rows to those models (the reader's visible ones); every model when None.
+    """
     wanted = canonical_json(leaderboard.spec)
     chosen: dict[int, int] = {}
-    candidates = (Run.objects.filter(dataset_version_id=leaderboard.dataset_version_id,
-                                     evaluator=leaderboard.evaluator, status=Run.Status.SUCCEEDED)
-                  .order_by("-finished_at", "-id").values_list("id", "model_id", "spec"))
+    candidates = Run.objects.filter(dataset_version_id=leaderboard.dataset_version_id,
+                                    evaluator=leaderboard.evaluator, status=Run.Status.SUCCEEDED)
+    if models is not None:
+        candidates = candidates.filter(model__in=models)  # a subquery: the same one query however many
+    candidates = (candidates.order_by("-finished_at", "-id").values_list("id", "model_id", "spec"))
     for run_id, model_id, spec in candidates:
         if model_id not in chosen and canonical_json(spec) == wanted:
             chosen[model_id] = run_id
@@ -73,12 +79,15 @@ def _overlap(leader: dict, row: dict, metric: str) -> dict:
             "significant": not overlap}
 
 
-def leaderboard_table(leaderboard: Leaderboard) -> dict:
-    """Return the leaderboard as a JSON-ready dict (the same dict the exports and page use)."""
+def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) -> dict:
+    """Return the leaderboard as a JSON-ready dict (the same dict the exports and page use).
+
+    `models` ranks only those models (accounts.roles.visible_models of the reader); all when None.
+    """
     primary = leaderboard.primary_metric
     direction = direction_of(leaderboard.evaluator, primary)
     rows = []
-    for run in latest_runs(leaderboard):
+    for run in latest_runs(leaderboard, models):
         metrics = {result.name: result for result in run.metrics.all()}
         if primary not in metrics:
             continue  # a run without the primary metric cannot be ranked

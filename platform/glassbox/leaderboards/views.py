@@ -1,20 +1,47 @@
-"""Leaderboard and snapshot pages, and their CSV/JSON exports (anyone may read)."""
+"""Leaderboard and snapshot pages, and their CSV/JSON exports. Anyone reads them; rows of private
+models appear only to their owners and administrators, and a leaderboard on a private dataset only
+to the dataset's owner and administrators (accounts.roles)."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from glassbox.accounts import roles
 
 from .exports import csv_response, json_response
 from .models import Leaderboard, Snapshot
 from .ranking import leaderboard_table
+from .visibility import visible_table
 
 
-def _leaderboard(slug: str) -> Leaderboard:
-    return get_object_or_404(Leaderboard.objects.select_related("dataset_version__dataset"), slug=slug)
+def _reader(request: HttpRequest):
+    """Return the API token's user when the request carries one (the exports live under /api/), else the
+    session's user."""
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except AuthenticationFailed:
+        found = None  # a wrong token reads as anonymous: it sees only what anyone sees
+    return found[0] if found else request.user
 
 
-def _snapshot(uid) -> Snapshot:
-    return get_object_or_404(Snapshot.objects.select_related("leaderboard"), uid=uid)
+def _leaderboard(request: HttpRequest, slug: str) -> Leaderboard:
+    boards = roles.visible_leaderboards(_reader(request), Leaderboard.objects.all())
+    return get_object_or_404(boards.select_related("dataset_version__dataset"), slug=slug)
+
+
+def _table(request: HttpRequest, board: Leaderboard) -> dict:
+    return leaderboard_table(board, roles.visible_models(_reader(request)))
+
+
+def _snapshot(request: HttpRequest, uid) -> Snapshot:
+    snapshots = roles.visible_leaderboards(_reader(request), Snapshot.objects.all(), prefix="leaderboard__")
+    return get_object_or_404(snapshots.select_related("leaderboard"), uid=uid)
+
+
+def _snapshot_table(request: HttpRequest, snapshot: Snapshot) -> dict:
+    return visible_table(_reader(request), snapshot.table)
 
 
 def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snapshot | None) -> HttpResponse:
@@ -34,33 +61,33 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
 
 
 def leaderboard_list(request: HttpRequest) -> HttpResponse:
-    boards = Leaderboard.objects.select_related("dataset_version__dataset")
+    boards = roles.visible_leaderboards(request.user, Leaderboard.objects.select_related("dataset_version__dataset"))
     return render(request, "leaderboards/leaderboard_list.html", {"leaderboards": boards})
 
 
 def leaderboard_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    board = _leaderboard(slug)
-    return _page(request, board, leaderboard_table(board), None)
+    board = _leaderboard(request, slug)
+    return _page(request, board, _table(request, board), None)
 
 
 def snapshot_detail(request: HttpRequest, uid) -> HttpResponse:
-    snapshot = _snapshot(uid)
-    return _page(request, snapshot.leaderboard, snapshot.table, snapshot)
+    snapshot = _snapshot(request, uid)
+    return _page(request, snapshot.leaderboard, _snapshot_table(request, snapshot), snapshot)
 
 
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    return csv_response(leaderboard_table(_leaderboard(slug)), slug)
+    return csv_response(_table(request, _leaderboard(request, slug)), slug)
 
 
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    return json_response(leaderboard_table(_leaderboard(slug)), slug)
+    return json_response(_table(request, _leaderboard(request, slug)), slug)
 
 
 def snapshot_csv(request: HttpRequest, uid) -> HttpResponse:
-    snapshot = _snapshot(uid)
-    return csv_response(snapshot.table, f"{snapshot.leaderboard.slug}-{snapshot.uid}")
+    snapshot = _snapshot(request, uid)
+    return csv_response(_snapshot_table(request, snapshot), f"{snapshot.leaderboard.slug}-{snapshot.uid}")
 
 
 def snapshot_json(request: HttpRequest, uid) -> HttpResponse:
-    snapshot = _snapshot(uid)
-    return json_response(snapshot.table, f"{snapshot.leaderboard.slug}-{snapshot.uid}")
+    snapshot = _snapshot(request, uid)
+    return json_response(_snapshot_table(request, snapshot), f"{snapshot.leaderboard.slug}-{snapshot.uid}")

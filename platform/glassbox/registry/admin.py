@@ -38,6 +38,7 @@ class ModelAddForm(_ServiceAddForm):
     description = forms.CharField(widget=forms.Textarea, required=False)
     license = forms.CharField(max_length=100, required=False)
     tags = forms.CharField(required=False, help_text="Comma-separated.")
+    is_private = forms.BooleanField(required=False, help_text=Model._meta.get_field("is_private").help_text)
 
     class Meta(_ServiceAddForm.Meta):
         model = Model
@@ -52,7 +53,7 @@ class ModelAddForm(_ServiceAddForm):
                 description=data["description"], license=data["license"],
                 tags=[t.strip() for t in data["tags"].split(",")],
                 trust_remote_code=data.get("trust_remote_code", False),
-                allow_pickle_weights=data.get("allow_pickle_weights", False))
+                allow_pickle_weights=data.get("allow_pickle_weights", False), is_private=data["is_private"])
         except services.RegistrationError as error:
             show_error(self, error)
         return data
@@ -67,8 +68,9 @@ class SuperuserModelAddForm(ModelAddForm):
 
 @admin.register(Model)
 class ModelAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "source_kind", "source", "architecture", "parameter_count", "trust_remote_code")
-    list_filter = ("source_kind", "trust_remote_code", "allow_pickle_weights")
+    list_display = ("name", "slug", "source_kind", "source", "architecture", "parameter_count", "trust_remote_code",
+                    "is_private", "owner")
+    list_filter = ("source_kind", "trust_remote_code", "allow_pickle_weights", "is_private")
     search_fields = ("name", "slug", "source")
 
     def get_form(self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs):
@@ -84,7 +86,9 @@ class ModelAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: forms.ModelForm, change: bool) -> None:
         if change:
             services.update_model(obj, form.changed_data)
-        # On add, the form's clean() already registered the model through the service.
+        else:  # the form's clean() already registered the model; the administrator who added it owns it
+            obj.owner = request.user
+            services.update_model(obj, ["owner"])
 
 
 class DatasetVersionInline(admin.TabularInline):
@@ -101,8 +105,8 @@ class DatasetVersionInline(admin.TabularInline):
 
 @admin.register(Dataset)
 class DatasetAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "kind", "created_at")
-    list_filter = ("kind",)
+    list_display = ("name", "slug", "kind", "is_private", "owner", "created_at")
+    list_filter = ("kind", "is_private")
     search_fields = ("name", "slug", "description")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (DatasetVersionInline,)
@@ -119,7 +123,7 @@ class DatasetAdmin(admin.ModelAdmin):
             services.update_dataset(obj, form.changed_data)
             return
         created = services.create_dataset(name=obj.name, kind=obj.kind, description=obj.description,
-                                          slug=obj.slug)
+                                          slug=obj.slug, owner=obj.owner or request.user, is_private=obj.is_private)
         obj.pk, obj.created_at = created.pk, created.created_at
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+
+from glassbox.accounts import roles
 
 from . import services
 from .errors import RegistrationError
@@ -17,7 +19,7 @@ class ModelSerializer(serializers.ModelSerializer):
         model = Model
         fields = ["id", "slug", "name", "source_kind", "source", "revision", "description", "license", "tags",
                   "architecture", "parameter_count", "context_length", "vocab_size", "dtype",
-                  "weights_sha256", "created_at"]
+                  "weights_sha256", "is_private", "created_at"]
         read_only_fields = fields
 
 
@@ -29,6 +31,8 @@ class ModelCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     license = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    is_private = serializers.BooleanField(required=False, default=False,
+                                          help_text="Visible only to you and the administrators.")
 
 
 class DatasetVersionSerializer(serializers.ModelSerializer):
@@ -44,7 +48,7 @@ class DatasetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dataset
-        fields = ["id", "slug", "name", "kind", "description", "created_at", "versions"]
+        fields = ["id", "slug", "name", "kind", "description", "is_private", "created_at", "versions"]
         read_only_fields = fields
 
 
@@ -53,17 +57,28 @@ class VersionUploadSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class DatasetCreateSerializer(VersionUploadSerializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Dataset.Kind.choices)
+    slug = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    is_private = serializers.BooleanField(required=False, default=False,
+                                          help_text="Visible only to you and the administrators.")
+
+
 def registration_error(error: RegistrationError) -> ValidationError:
     """Return a 400 error naming the field the registry blamed."""
     return ValidationError({error.field or "non_field_errors": [str(error)]})
 
 
 class ModelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Registered models: anyone may list and read; staff may register (POST) one."""
+    """Registered models: anyone reads the public ones; contributors register (POST) one, as its owner."""
 
-    queryset = Model.objects.all()
     serializer_class = ModelSerializer
     lookup_field = "slug"
+
+    def get_queryset(self):
+        return roles.visible_models(self.request.user, Model.objects.order_by("name"))
 
     def get_serializer_class(self):
         return ModelCreateSerializer if self.action == "create" else ModelSerializer
@@ -73,25 +88,49 @@ class ModelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         try:
-            model = services.register_model(slug=data.pop("slug") or None, **data)
+            model = services.register_model(slug=data.pop("slug") or None, **data, owner=request.user)
         except RegistrationError as error:
             raise registration_error(error) from None
         return Response(ModelSerializer(model).data, status=status.HTTP_201_CREATED)
 
 
-class DatasetViewSet(viewsets.ReadOnlyModelViewSet):
-    """Datasets with their versions; staff may upload a new version (multipart `file`)."""
+class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Datasets with their versions. Contributors create one with its first file (POST, multipart) and
+    upload new versions of their own or unowned datasets (multipart `file`)."""
 
-    queryset = Dataset.objects.prefetch_related(
-        Prefetch("versions", queryset=DatasetVersion.objects.order_by("-number")))
     serializer_class = DatasetSerializer
     lookup_field = "slug"
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+    def get_queryset(self):
+        queryset = Dataset.objects.order_by("name").prefetch_related(
+            Prefetch("versions", queryset=DatasetVersion.objects.order_by("-number")))
+        return roles.visible_datasets(self.request.user, queryset)
+
+    def get_serializer_class(self):
+        return DatasetCreateSerializer if self.action == "create" else DatasetSerializer
+
+
+    def create(self, request, *args, **kwargs):
+        incoming = DatasetCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        upload, slug = data.pop("file"), data.pop("slug") or None
+        try:
+            version = services.create_dataset_with_version(
+                **data, slug=slug, uploaded_file_or_path=upload, original_name=upload.name, owner=request.user)
+        except RegistrationError as error:
+            raise registration_error(error) from None
+        return Response(DatasetSerializer(self.get_queryset().get(pk=version.dataset_id)).data,
+                        status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"], url_path="versions",
             parser_classes=[parsers.MultiPartParser, parsers.FormParser],
             serializer_class=VersionUploadSerializer)
     def upload_version(self, request, slug=None):
         dataset = self.get_object()
+        if not roles.can_add_version(request.user, dataset):
+            raise PermissionDenied("only the dataset's owner or an administrator may add versions")
         incoming = VersionUploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         upload = incoming.validated_data["file"]

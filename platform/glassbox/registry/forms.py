@@ -19,6 +19,8 @@ class ModelRegisterForm(forms.Form):
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     license = forms.CharField(max_length=100, required=False)
     tags = forms.CharField(required=False, help_text="Comma-separated.")
+    is_private = forms.BooleanField(required=False, label="Private",
+                                    help_text="Only you and the administrators will see it and its results.")
 
     def clean_tags(self) -> list[str]:
         return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
@@ -35,7 +37,9 @@ class DatasetCreateForm(DatasetUploadForm):
     slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
     kind = forms.ChoiceField(choices=Dataset.Kind.choices)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    field_order = ["name", "slug", "kind", "description", "file", "note"]
+    is_private = forms.BooleanField(required=False, label="Private",
+                                    help_text="Only you and the administrators will see it and its results.")
+    field_order = ["name", "slug", "kind", "description", "is_private", "file", "note"]
 
 
 def show_error(form: forms.Form, error: RegistrationError) -> None:

@@ -3,6 +3,8 @@ history chart's data, and its audits. A fixed number of queries however many run
 from __future__ import annotations
 
 from evaluators import registry as evaluator_registry
+from django.db.models import QuerySet
+
 from glassbox.evaluations.models import Run
 from glassbox.transparency.models import Audit
 
@@ -17,12 +19,13 @@ def _metric_order(evaluator: str, names: set[str]) -> list[str]:
     return [n for n in registered if n in names] + sorted(n for n in names if n not in registered)
 
 
-def result_groups(model: Model) -> list[dict]:
+def result_groups(model: Model, runs: QuerySet[Run] | None = None) -> list[dict]:
     """Return one group per (evaluator, dataset version): its metric columns and runs, newest first.
 
+    `runs` is the visitor's visible runs (accounts.roles.visible_runs); all runs when None.
     Two queries: the succeeded runs with their dataset joined, then all their metric results.
     """
-    runs = (Run.objects.filter(model=model, status=Run.Status.SUCCEEDED)
+    runs = ((Run.objects.all() if runs is None else runs).filter(model=model, status=Run.Status.SUCCEEDED)
             .select_related("dataset_version__dataset").prefetch_related("metrics")
             .order_by("evaluator", "dataset_version__dataset__name", "-dataset_version__number",
                       "-finished_at", "-id"))
@@ -59,6 +62,8 @@ def history_series(groups: list[dict]) -> list[dict]:
     return series
 
 
-def audits_of(model: Model) -> list[Audit]:
-    return list(Audit.objects.filter(subject__model=model).select_related("subject", "checklist")
+def audits_of(model: Model, audits: QuerySet[Audit] | None = None) -> list[Audit]:
+    """Return the model's audits among `audits` (the visitor's visible ones; every audit when None)."""
+    audits = Audit.objects.all() if audits is None else audits
+    return list(audits.filter(subject__model=model).select_related("subject", "checklist")
                 .order_by("-created_at", "-id"))

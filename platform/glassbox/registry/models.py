@@ -1,7 +1,17 @@
 """Registered models, datasets and their immutable versions."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+
+def _owner_field() -> models.ForeignKey:
+    return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text="Who registered it; sees it even when private.")
+
+
+def _private_field() -> models.BooleanField:
+    return models.BooleanField(default=False, help_text="Visible only to its owner and administrators.")
 
 
 class Model(models.Model):
@@ -31,6 +41,8 @@ class Model(models.Model):
     dtype = models.CharField(max_length=30, blank=True)
     weights_sha256 = models.CharField(max_length=64, blank=True,
                                       help_text="For local models: a hash over the weight files.")
+    owner = _owner_field()
+    is_private = _private_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -52,6 +64,8 @@ class Dataset(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
+    owner = _owner_field()
+    is_private = _private_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -30,7 +30,7 @@ __all__ = ["RegistrationError", "add_dataset_version", "create_dataset", "create
 
 def register_model(*, name: str, source: str, revision: str = "", description: str = "", license: str = "",
                    tags: Iterable[str] = (), slug: str | None = None, trust_remote_code: bool = False,
-                   allow_pickle_weights: bool = False) -> Model:
+                   allow_pickle_weights: bool = False, owner=None, is_private: bool = False) -> Model:
     """Check the source, read its config and tokenizer, and save the model; nothing is saved on error."""
     name = (name or "").strip()
     if not name:
@@ -50,7 +50,7 @@ def register_model(*, name: str, source: str, revision: str = "", description: s
             trust_remote_code=trust_remote_code, allow_pickle_weights=allow_pickle_weights,
             architecture=info.architecture, parameter_count=info.parameter_count,
             context_length=info.context_length, vocab_size=info.vocab_size, dtype=info.dtype,
-            weights_sha256=info.weights_sha256)
+            weights_sha256=info.weights_sha256, owner=owner, is_private=is_private)
     except IntegrityError:  # another request took the slug between the check and the insert
         raise RegistrationError(f"the slug '{slug}' is already used", field="slug") from None
 
@@ -61,7 +61,8 @@ def update_model(model: Model, fields: Iterable[str]) -> Model:
     return model
 
 
-def create_dataset(*, name: str, kind: str, description: str = "", slug: str | None = None) -> Dataset:
+def create_dataset(*, name: str, kind: str, description: str = "", slug: str | None = None, owner=None,
+                   is_private: bool = False) -> Dataset:
     """Save a new, empty dataset of one kind; its files arrive as versions."""
     name = (name or "").strip()
     if not name:
@@ -71,7 +72,8 @@ def create_dataset(*, name: str, kind: str, description: str = "", slug: str | N
                                 field="kind")
     slug = _free_slug(Dataset, slug, name)
     try:
-        return Dataset.objects.create(name=name, kind=kind, description=description, slug=slug)
+        return Dataset.objects.create(name=name, kind=kind, description=description, slug=slug, owner=owner,
+                                      is_private=is_private)
     except IntegrityError:
         raise RegistrationError(f"the slug '{slug}' is already used", field="slug") from None
 
@@ -84,10 +86,11 @@ def update_dataset(dataset: Dataset, fields: Iterable[str]) -> Dataset:
 
 def create_dataset_with_version(*, name: str, kind: str, uploaded_file_or_path: object, original_name: str,
                                 description: str = "", slug: str | None = None,
-                                note: str = "") -> DatasetVersion:
+                                note: str = "", owner=None, is_private: bool = False) -> DatasetVersion:
     """Create a dataset and its first version together: a bad file leaves no empty dataset behind."""
     with transaction.atomic():
-        dataset = create_dataset(name=name, kind=kind, description=description, slug=slug)
+        dataset = create_dataset(name=name, kind=kind, description=description, slug=slug, owner=owner,
+                                 is_private=is_private)
         version, _ = add_dataset_version(dataset=dataset, uploaded_file_or_path=uploaded_file_or_path,
                                          original_name=original_name, note=note)
     return version

@@ -1,14 +1,15 @@
-"""Pages for models and datasets. Reading is public; writing needs an account (models: staff)."""
+"""Pages for models and datasets. Anyone reads public ones; contributors register and upload (see accounts.roles)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from evaluators.datasets import SCHEMAS, DatasetError
 
+from glassbox.accounts import roles
+from glassbox.accounts.decorators import role_required
 from glassbox.transparency.model_card import model_card
 
 from . import model_page, queries, services
@@ -18,23 +19,26 @@ PREVIEW_ROWS = 20
 
 
 def model_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/model_list.html", {"models": queries.models()})
+    return render(request, "registry/model_list.html",
+                  {"models": roles.visible_models(request.user, queries.models())})
 
 
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    model = get_object_or_404(queries.models(), slug=slug)
-    groups = model_page.result_groups(model)
+    model = get_object_or_404(roles.visible_models(request.user, queries.models()), slug=slug)
+    # Runs on datasets the visitor may not see stay out of the results, the chart and the card.
+    runs = roles.visible_runs(request.user)
+    groups = model_page.result_groups(model, runs)
     return render(request, "registry/model_detail.html", {
         "model": model, "groups": groups, "history": model_page.history_series(groups),
-        "card": model_card(model), "audits": model_page.audits_of(model)})
+        "card": model_card(model, runs), "audits": model_page.audits_of(model, roles.visible_audits(request.user))})
 
 
-@staff_member_required
+@role_required(roles.can_contribute)
 def model_register(request: HttpRequest) -> HttpResponse:
     form = ModelRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            model = services.register_model(**form.cleaned_data)
+            model = services.register_model(**form.cleaned_data, owner=request.user)
         except services.RegistrationError as error:
             show_error(form, error)
         else:
@@ -44,21 +48,23 @@ def model_register(request: HttpRequest) -> HttpResponse:
 
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/dataset_list.html", {"datasets": queries.datasets()})
+    return render(request, "registry/dataset_list.html",
+                  {"datasets": roles.visible_datasets(request.user, queries.datasets())})
 
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(queries.datasets(), slug=slug)
+    dataset = get_object_or_404(roles.visible_datasets(request.user, queries.datasets()), slug=slug)
     versions = list(queries.versions_of(dataset))
     wanted = request.GET.get("version", "")
     # The preview shows the asked version, else the newest one.
     selected = next((v for v in versions if str(v.number) == wanted), versions[0] if versions else None)
     return render(request, "registry/dataset_detail.html", {
         "dataset": dataset, "versions": versions, "schema": SCHEMAS[dataset.kind], "selected": selected,
+        "can_upload": roles.can_add_version(request.user, dataset),
         **(_preview(selected) if selected else {})})
 
 
-@login_required
+@role_required(roles.can_contribute)
 def dataset_create(request: HttpRequest) -> HttpResponse:
     form = DatasetCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +72,8 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
         try:
             version = services.create_dataset_with_version(
                 name=data["name"], kind=data["kind"], description=data["description"], slug=data["slug"] or None,
-                uploaded_file_or_path=data["file"], original_name=data["file"].name, note=data["note"])
+                uploaded_file_or_path=data["file"], original_name=data["file"].name, note=data["note"],
+                is_private=data["is_private"], owner=request.user)
         except services.RegistrationError as error:
             show_error(form, error)
         else:
@@ -75,9 +82,11 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/dataset_form.html", {"form": form, "schemas": SCHEMAS.values()})
 
 
-@login_required
+@role_required(roles.can_contribute)
 def dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(queries.datasets(), slug=slug)
+    dataset = get_object_or_404(roles.visible_datasets(request.user, queries.datasets()), slug=slug)
+    if not roles.can_add_version(request.user, dataset):
+        raise PermissionDenied("only the dataset's owner or an administrator may add versions")
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -98,7 +107,8 @@ def dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def dataset_version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_object_or_404(queries.dataset_versions(), dataset__slug=slug, number=number)
+    version = get_object_or_404(roles.visible_dataset_versions(request.user, queries.dataset_versions()),
+                                dataset__slug=slug, number=number)
     return render(request, "registry/dataset_version_detail.html", {
         "version": version, "dataset": version.dataset, "schema": SCHEMAS[version.dataset.kind],
         **_preview(version)})

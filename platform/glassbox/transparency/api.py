@@ -10,6 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from glassbox.accounts import roles
+
 from . import services
 from .extraction import ExtractionError
 from .models import Audit, Checklist, FinalScore, Indicator, IndicatorScore
@@ -20,19 +22,19 @@ from .serializers import (AuditCreateSerializer, AuditDetailSerializer, AuditSer
 
 class AuditAccess(BasePermission):
     """Who may do what with an audit, in one place: anyone reads published audits' final scores;
-    auditors (staff users, until the project has an auditor role) read everything and write."""
+    auditors (accounts.roles.can_audit: the `auditor` group and administrators) read everything and write."""
 
     # Reads of working material (raters' scores, suggestions) that stay with the auditors.
     AUDITOR_READS = {"scores", "suggestions"}
 
     @staticmethod
     def is_auditor(user) -> bool:
-        return bool(user and user.is_authenticated and user.is_staff)
+        return roles.can_audit(user)
 
     @classmethod
     def visible(cls, queryset, user):
         """Return the audits `user` may see at all; the others answer 404."""
-        return queryset if cls.is_auditor(user) else queryset.filter(published_at__isnull=False)
+        return roles.visible_audits(user, queryset)
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or self.is_auditor(request.user)

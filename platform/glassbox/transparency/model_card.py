@@ -3,8 +3,12 @@ evaluations, so a registered model can be audited from what Glassbox itself know
 from __future__ import annotations
 
 
-def model_card(model) -> str:
-    """Return a Markdown model card: registry facts, then one paragraph per finished evaluation."""
+def model_card(model, runs=None) -> str:
+    """Return a Markdown model card: registry facts, then one paragraph per finished evaluation.
+
+    `runs` narrows the evaluations to those the reader may see (accounts.roles.visible_runs), so a
+    run on a private dataset never reaches a card shown to someone who may not see that dataset.
+    """
     facts = [("Source", f"{model.source}" + (f" at revision {model.revision}" if model.revision else "")),
              ("Architecture", model.architecture), ("Parameters", model.parameter_count),
              ("Context length", model.context_length), ("Vocabulary size", model.vocab_size),
@@ -13,7 +17,8 @@ def model_card(model) -> str:
     parts = [f"# {model.name}", model.description.strip()]
     parts += [f"{label}: {value}." for label, value in facts if value not in (None, "")]
     # Metrics prefetched: two queries however many runs the model has (the model page shows the card).
-    for run in (model.runs.filter(status="succeeded").select_related("dataset_version__dataset")
+    runs = model.runs.all() if runs is None else runs.filter(model=model)
+    for run in (runs.filter(status="succeeded").select_related("dataset_version__dataset")
                 .prefetch_related("metrics")):
         metrics = "; ".join(
             f"{m.name} = {m.value:.4g}" + (f" (95% CI {m.ci_low:.4g} to {m.ci_high:.4g})"

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from django.db.models import QuerySet
+
 from evaluators.transparency.agreement import cohen_kappa, percent_agreement
 
 from .models import Audit, FinalScore, IndicatorScore, ReferenceScore
 
 
-def audit_detail(audit_id: int) -> Audit:
-    """Return an audit with its subject and checklist (Audit.DoesNotExist if none)."""
-    return Audit.objects.select_related("subject", "checklist").get(pk=audit_id)
+def audit_detail(audit_id: int, audits: QuerySet[Audit] | None = None) -> Audit:
+    """Return an audit with its subject and checklist, among `audits` when given (Audit.DoesNotExist if none)."""
+    audits = Audit.objects.all() if audits is None else audits
+    return audits.select_related("subject", "checklist").get(pk=audit_id)
 
 
 def raters(audit: Audit) -> list:

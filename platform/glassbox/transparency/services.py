@@ -99,10 +99,13 @@ def add_text_document(audit: Audit, *, title: str, text: str, file_format: str =
 
 def add_model_card(audit: Audit, *, model, user=None) -> Document:
     """Return the model card Glassbox writes for a registered model, stored as an audit document."""
+    from glassbox.accounts.roles import visible_runs
+
     from .model_card import model_card
 
-    return add_text_document(audit, title=f"Glassbox model card: {model.name}", text=model_card(model),
-                             file_format="card", user=user)
+    # A published audit's documents are public: only runs anyone may see go into the card.
+    return add_text_document(audit, title=f"Glassbox model card: {model.name}",
+                             text=model_card(model, visible_runs(None)), file_format="card", user=user)
 
 
 def _locate(document: Document | None, quote: str, start: int | None) -> tuple[int | None, int | None]:

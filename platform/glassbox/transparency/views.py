@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
@@ -13,16 +12,20 @@ from django.views.decorators.http import require_POST
 from evaluators.transparency.checklists import ChecklistError, to_csv, to_json
 from evaluators.transparency import checklists as checklist_files
 
-from . import exports, queries, services
+from glassbox.accounts import roles
+from glassbox.accounts.decorators import role_required
 from glassbox.registry.models import Model
+
+from . import exports, queries, services
 
 from .extraction import ExtractionError
 from .models import Audit, Checklist, Dispute, Document, Indicator
 
 
-def _audit(audit_id: int) -> Audit:
+def _audit(request: HttpRequest, audit_id: int) -> Audit:
+    """Return the audit if the visitor may see it (unpublished ones are for auditors), else 404."""
     try:
-        return queries.audit_detail(audit_id)
+        return queries.audit_detail(audit_id, roles.visible_audits(request.user))
     except Audit.DoesNotExist:
         raise Http404("no such audit") from None
 
@@ -33,11 +36,11 @@ def _int(value: str | None) -> int | None:
 
 def checklist_list(request: HttpRequest) -> HttpResponse:
     return render(request, "transparency/checklist_list.html",
-                  {"checklists": Checklist.objects.all(), "audits": Audit.objects.select_related(
-                      "subject", "checklist")[:50]})
+                  {"checklists": Checklist.objects.all(), "audits": roles.visible_audits(
+                      request.user, Audit.objects.select_related("subject", "checklist"))[:50]})
 
 
-@staff_member_required
+@role_required(roles.is_admin)
 @require_POST
 def checklist_import(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
@@ -90,23 +93,24 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return redirect("transparency:checklist-list")
 
 
-@login_required
+@role_required(roles.can_audit)
 def audit_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         checklist = get_object_or_404(Checklist, pk=_int(request.POST.get("checklist")) or 0)
         developer, name = request.POST.get("developer", "").strip(), request.POST.get("name", "").strip()
-        model = Model.objects.filter(pk=_int(request.POST.get("model")) or 0).first()
+        model = roles.visible_models(request.user, Model.objects.all()).filter(
+            pk=_int(request.POST.get("model")) or 0).first()
         if developer and name:
             audit = services.create_audit(checklist=checklist, developer=developer, name=name,
                                           model=model, user=request.user)
             return redirect("transparency:audit-detail", audit_id=audit.pk)
         messages.error(request, "Give the developer and the model's name.")
     return render(request, "transparency/audit_form.html",
-                  {"checklists": Checklist.objects.all(), "models": Model.objects.all()})
+                  {"checklists": Checklist.objects.all(), "models": roles.visible_models(request.user)})
 
 
 def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     table = queries.rater_table(audit)
     suggested = {row["indicator"]: row for row in (audit.suggestion or {}).get("indicators", [])}
     for row in table["rows"]:
@@ -124,10 +128,10 @@ def _back(audit: Audit) -> HttpResponse:
     return redirect("transparency:audit-detail", audit_id=audit.pk)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def document_upload(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Choose a file.")
@@ -140,7 +144,7 @@ def document_upload(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 
 def document_detail(request: HttpRequest, audit_id: int, document_id: int) -> HttpResponse:
-    document = get_object_or_404(Document, pk=document_id, audit_id=audit_id)
+    document = get_object_or_404(Document, pk=document_id, audit=_audit(request, audit_id))
     start, end = _int(request.GET.get("start")), _int(request.GET.get("end"))
     text = document.text
     if start is not None and end is not None and 0 <= start <= end <= len(text):
@@ -151,10 +155,10 @@ def document_detail(request: HttpRequest, audit_id: int, document_id: int) -> Ht
     return render(request, "transparency/document_detail.html", {"document": document, "body": body})
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def model_card(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     if audit.subject.model is None:
         messages.error(request, "This audit's subject is not a registered model.")
     else:
@@ -162,10 +166,10 @@ def model_card(request: HttpRequest, audit_id: int) -> HttpResponse:
     return _back(audit)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def score(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     indicator = get_object_or_404(Indicator, pk=_int(request.POST.get("indicator")) or 0,
                                   checklist=audit.checklist)
     document_id = _int(request.POST.get("document"))
@@ -180,10 +184,10 @@ def score(request: HttpRequest, audit_id: int) -> HttpResponse:
     return _back(audit)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def reconcile(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     indicator = get_object_or_404(Indicator, pk=_int(request.POST.get("indicator")) or 0,
                                   checklist=audit.checklist)
     try:
@@ -194,19 +198,19 @@ def reconcile(request: HttpRequest, audit_id: int) -> HttpResponse:
     return _back(audit)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def reconcile_agreements(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     count = services.reconcile_agreements(audit, user=request.user)
     messages.info(request, f"{count} indicator(s) where the raters agree are now final.")
     return _back(audit)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def publish(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     try:
         services.publish(audit, user=request.user)
     except services.AuditError as error:
@@ -214,10 +218,10 @@ def publish(request: HttpRequest, audit_id: int) -> HttpResponse:
     return _back(audit)
 
 
-@login_required
+@login_required  # the audited developer, or anyone, may dispute a published score
 @require_POST
 def dispute(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     indicator = get_object_or_404(Indicator, pk=_int(request.POST.get("indicator")) or 0,
                                   checklist=audit.checklist)
     try:
@@ -227,7 +231,7 @@ def dispute(request: HttpRequest, audit_id: int) -> HttpResponse:
     return _back(audit)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def dispute_respond(request: HttpRequest, dispute_id: int) -> HttpResponse:
     entry = get_object_or_404(Dispute, pk=dispute_id)
@@ -239,10 +243,10 @@ def dispute_respond(request: HttpRequest, dispute_id: int) -> HttpResponse:
     return _back(entry.audit)
 
 
-@login_required
+@role_required(roles.can_audit)
 @require_POST
 def suggest(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     try:
         services.request_suggestions(audit, user=request.user)
     except services.AuditError as error:
@@ -251,16 +255,16 @@ def suggest(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 
 def suggestion_progress(request: HttpRequest, audit_id: int) -> JsonResponse:
-    return JsonResponse(_audit(audit_id).suggestion_progress or {"status": "none"})
+    return JsonResponse(_audit(request, audit_id).suggestion_progress or {"status": "none"})
 
 
 def compare(request: HttpRequest, audit_id: int) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     return render(request, "transparency/compare.html", {"audit": audit, "comparison": queries.comparison(audit)})
 
 
 def audit_export(request: HttpRequest, audit_id: int, fmt: str) -> HttpResponse:
-    audit = _audit(audit_id)
+    audit = _audit(request, audit_id)
     if not audit.published_at:
         raise Http404("the audit is not published yet")
     if fmt == "csv":

@@ -29,10 +29,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "glassbox.accounts",
     "glassbox.registry",
     "glassbox.evaluations",
     "glassbox.transparency",
     "glassbox.leaderboards",
+    "glassbox.schedules",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "glassbox.accounts.context.user_roles",
             ],
         },
     },
@@ -94,7 +97,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["glassbox.config.api_permissions.StaffWritesOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["glassbox.config.api_permissions.ContributorWritesOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.text import slugify
 
+from glassbox.accounts.queries import user_by_username
 from glassbox.registry import queries, services
 from glassbox.registry.models import Dataset
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=Dataset.Kind.values)
         parser.add_argument("--slug", help="Defaults to the name, slugified.")
         parser.add_argument("--description", default="")
+        parser.add_argument("--owner", help="username recorded as the owner (sees it even when private)")
+        parser.add_argument("--private", action="store_true", help="visible only to the owner and administrators")
         parser.add_argument("--note", default="")
 
     def handle(self, *args, file: Path, name: str, kind: str, slug: str | None, description: str,
@@ -31,7 +34,9 @@ class Command(BaseCommand):
             with transaction.atomic():  # a new dataset whose first file is refused is not kept
                 dataset = queries.dataset_by_slug(slug)
                 if dataset is None:
-                    dataset = services.create_dataset(name=name, kind=kind, description=description, slug=slug)
+                    dataset = services.create_dataset(name=name, kind=kind, description=description, slug=slug,
+                                                      owner=_owner(options.get("owner")),
+                                                      is_private=options["private"])
                 elif dataset.kind != kind:
                     raise CommandError(f"dataset '{slug}' holds {dataset.kind} data, not {kind}")
                 version, created = services.add_dataset_version(
@@ -40,3 +45,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         summary = f"{dataset.slug} v{version.number}: {version.row_count} rows, sha256 {version.sha256}"
         self.stdout.write(summary if created else f"{summary} (unchanged: the file is identical to this version)")
+
+
+def _owner(username: str | None):
+    if not username:
+        return None
+    user = user_by_username(username)
+    if user is None:
+        raise CommandError(f"--owner: no user named '{username}'")
+    return user

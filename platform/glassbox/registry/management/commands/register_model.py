@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
+from glassbox.accounts.queries import user_by_username
 from glassbox.registry import queries, services
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--revision", default="", help="the 40-character commit hash (hub models)")
         parser.add_argument("--slug", help="Defaults to the name, slugified.")
         parser.add_argument("--description", default="")
+        parser.add_argument("--owner", help="username recorded as the owner (sees it even when private)")
+        parser.add_argument("--private", action="store_true", help="visible only to the owner and administrators")
         parser.add_argument("--license", default="")
         parser.add_argument("--tag", action="append", default=[], dest="tags", help="repeat for several tags")
 
@@ -33,7 +36,8 @@ class Command(BaseCommand):
                                "choose another --slug")
         try:
             model = services.register_model(name=name, source=source, revision=revision, slug=slug,
-                                            description=description, license=license, tags=tags)
+                                            description=description, license=license, tags=tags,
+                                            owner=_owner(options.get("owner")), is_private=options["private"])
         except services.RegistrationError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"{model.slug}: registered {model.architecture}, "
@@ -45,3 +49,12 @@ def _same_source(stored: str, given: str) -> bool:
     # Local sources are stored resolved, so a path given through a link still matches.
     given = given.strip()
     return stored == given or (given.startswith("/") and stored == str(Path(given).resolve()))
+
+
+def _owner(username: str | None):
+    if not username:
+        return None
+    user = user_by_username(username)
+    if user is None:
+        raise CommandError(f"--owner: no user named '{username}'")
+    return user

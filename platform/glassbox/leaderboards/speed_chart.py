@@ -1,0 +1,49 @@
+"""The quality-versus-speed chart of a leaderboard: each ranked model's primary metric against
+the greedy output tokens/s of its latest succeeded speed run (any prompt set, any worker: the
+chart names the run and device of every point so a reader can judge the comparison)."""
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+
+from glassbox.evaluations.models import MetricResult, Run
+from glassbox.registry.models import Model
+
+from .pareto import pareto_front
+
+SPEED_METRIC = "output_tokens_per_s"
+
+
+def latest_speed(model_slugs: list[str]) -> dict[str, dict]:
+    """Return {model slug: {"tokens_per_s", "run", "device"}} from each model's latest speed run (2 queries)."""
+    latest = (Run.objects.filter(model=OuterRef("pk"), evaluator="speed", status=Run.Status.SUCCEEDED)
+              .order_by("-finished_at").values("pk")[:1])
+    run_of = dict(Model.objects.filter(slug__in=model_slugs).annotate(speed_run=Subquery(latest))
+                  .exclude(speed_run=None).values_list("slug", "speed_run"))
+    results = (MetricResult.objects.filter(run_id__in=run_of.values(), name=SPEED_METRIC)
+               .values_list("run_id", "value", "run__device"))
+    by_run = {run_id: (value, device) for run_id, value, device in results}
+    return {model: {"tokens_per_s": by_run[run][0], "run": run, "device": by_run[run][1]}
+            for model, run in run_of.items() if run in by_run}
+
+
+def quality_speed_chart(table: dict) -> dict | None:
+    """Return the scatter's points and Pareto front for a leaderboard table, or None with fewer than
+    two models that have both numbers."""
+    primary = table["leaderboard"]["primary_metric"]
+    direction = table["leaderboard"].get("direction", "higher")
+    speeds = latest_speed([row["model"] for row in table["rows"]])
+    points = []
+    for row in table["rows"]:
+        speed = speeds.get(row["model"])
+        cell = row["cells"].get(primary)
+        if speed and cell and cell.get("value") is not None:
+            points.append({"model": row["model_name"], "quality": cell["value"],
+                           "tokens_per_s": speed["tokens_per_s"], "speed_run": speed["run"],
+                           "device": speed["device"]})
+    if len(points) < 2:
+        return None
+    front = pareto_front([(p["tokens_per_s"], p["quality"]) for p in points], "higher", direction)
+    for index, point in enumerate(points):
+        point["pareto"] = index in front
+    return {"metric": primary, "direction": direction, "points": points,
+            "front": [points[i] for i in front]}
