@@ -57,3 +57,17 @@ def test_the_chart_uses_each_models_latest_speed_run(seeded, models, board, prom
     assert chart["direction"] == "lower"
     assert [p["model"] for p in chart["front"]] == ["Alpha", "Bravo"]
     assert by_model["=Delta"]["pareto"] is False
+
+
+def test_the_leaderboard_page_draws_the_quality_speed_chart(client, seeded, models, board, prompts_version):
+    import json
+
+    from django.urls import reverse
+
+    seed_speed_run(models["a"], prompts_version, 40.0)
+    seed_speed_run(models["d"], prompts_version, 20.0)
+    page = client.get(reverse("leaderboards:detail", args=[board.slug])).content.decode()
+    data = json.loads(page.split('id="quality-speed-data" type="application/json">')[1].split("</script>")[0])
+    assert {p["model"] for p in data["points"]} == {"Alpha", "=Delta"}
+    assert [p["model"] for p in data["front"]] == ["Alpha"]
+    assert 'id="quality-speed-chart"' in page

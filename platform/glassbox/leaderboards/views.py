@@ -13,6 +13,7 @@ from glassbox.accounts import roles
 from .exports import csv_response, json_response
 from .models import Leaderboard, Snapshot
 from .ranking import leaderboard_table
+from .speed_chart import quality_speed_chart
 from .visibility import visible_table
 
 
@@ -55,9 +56,11 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
              "plus": [None if cell["ci_high"] is None else cell["ci_high"] - cell["value"] for cell in cells],
              "minus": [None if cell["ci_low"] is None else cell["value"] - cell["ci_low"] for cell in cells]}
     snapshots = [] if snapshot else board.snapshots.all()[:20]
+    # Speed runs are live data: a snapshot shows what it froze and nothing measured since.
+    speed = None if snapshot else quality_speed_chart(table)
     return render(request, "leaderboards/leaderboard_detail.html",
                   {"leaderboard": board, "table": table, "chart": chart, "snapshot": snapshot,
-                   "snapshots": snapshots})
+                   "snapshots": snapshots, "speed_chart": speed})
 
 
 def leaderboard_list(request: HttpRequest) -> HttpResponse:
