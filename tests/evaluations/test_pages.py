@@ -123,7 +123,7 @@ def test_starting_a_run_needs_the_contributor_role(client, tiny_model, text_vers
     url = reverse("evaluations:run-create")
     for response in (client.get(url), client.post(url, {"evaluator": "perplexity", "model": tiny_model.pk,
                                                          "dataset_version": text_version.pk, "params": "{}"})):
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     ada = User.objects.create_user("ada", password="pw")
     client.force_login(ada)
     assert client.get(url).status_code == 403  # signed in, but not a contributor
@@ -172,7 +172,7 @@ def test_cancel_takes_a_post_from_staff_only(staff_client, run):
     url = reverse("evaluations:run-cancel", args=[run.pk])
     assert staff_client.get(url).status_code == 405
     response = Client().post(url)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     run.refresh_from_db()
     assert run.status == Run.Status.QUEUED
 

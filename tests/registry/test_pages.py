@@ -73,7 +73,7 @@ def test_writing_needs_an_account_with_the_contributor_role(client):
     for url in (reverse("registry:dataset-create"), reverse("registry:dataset-upload", args=[dataset.slug]),
                 reverse("registry:model-register")):
         response = client.get(url)
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client.post(reverse("registry:dataset-create"), {"name": "X", "kind": "text"}).status_code == 302
     ada = User.objects.create_user("ada", password="pw")
     client.force_login(ada)

@@ -32,6 +32,13 @@ def is_admin(user) -> bool:
     return _signed_in(user) and bool(user.is_staff or user.is_superuser)
 
 
+def visibility_scope(user) -> str:
+    """Return a name shared by every reader who sees exactly the same objects (for caching)."""
+    if is_admin(user):
+        return "admin"
+    return f"user:{user.pk}" if _signed_in(user) else "anonymous"
+
+
 def has_role(user, role: str) -> bool:
     """Return True when `user` belongs to the role's group (administrators are not implied here)."""
     if not _signed_in(user):

@@ -12,7 +12,7 @@ from glassbox.registry.models import DatasetVersion
 
 from . import services
 from .models import Leaderboard, Snapshot
-from .ranking import leaderboard_table
+from .table_cache import cached_table
 from .visibility import visible_tables
 
 
@@ -87,7 +87,8 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def table(self, request, slug=None):
-        return Response(leaderboard_table(self.get_object(), roles.visible_models(request.user)))
+        return Response(cached_table(self.get_object(), roles.visible_models(request.user),
+                                     roles.visibility_scope(request.user)))
 
     @extend_schema(request=SnapshotCreateSerializer, responses={201: SnapshotSerializer})
     @action(detail=True, methods=["post"])

@@ -46,7 +46,13 @@ def csv_response(table: dict, filename: str) -> HttpResponse:
     return response
 
 
-def json_response(table: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(json.dumps(table, indent=1, ensure_ascii=False), content_type="application/json")
+def json_bytes(table: dict) -> bytes:
+    """The JSON export's body: compact (the C encoder), UTF-8."""
+    return json.dumps(table, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def json_response(table: dict | bytes, filename: str) -> HttpResponse:
+    body = table if isinstance(table, bytes) else json_bytes(table)
+    response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'inline; filename="{filename}.json"'
     return response

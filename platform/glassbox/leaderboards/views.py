@@ -10,10 +10,10 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from glassbox.accounts import roles
 
-from .exports import csv_response, json_response
+from .exports import csv_response, json_bytes, json_response
 from .models import Leaderboard, Snapshot
-from .ranking import leaderboard_table
 from .speed_chart import quality_speed_chart
+from .table_cache import cached_export, cached_table
 from .visibility import visible_table
 
 
@@ -33,7 +33,8 @@ def _leaderboard(request: HttpRequest, slug: str) -> Leaderboard:
 
 
 def _table(request: HttpRequest, board: Leaderboard) -> dict:
-    return leaderboard_table(board, roles.visible_models(_reader(request)))
+    reader = _reader(request)
+    return cached_table(board, roles.visible_models(reader), roles.visibility_scope(reader))
 
 
 def _snapshot(request: HttpRequest, uid) -> Snapshot:
@@ -83,7 +84,10 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    return json_response(_table(request, _leaderboard(request, slug)), slug)
+    reader = _reader(request)
+    body = cached_export(_leaderboard(request, slug), roles.visible_models(reader), roles.visibility_scope(reader),
+                         "json", json_bytes)
+    return json_response(body, slug)
 
 
 def snapshot_csv(request: HttpRequest, uid) -> HttpResponse:

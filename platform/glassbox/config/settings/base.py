@@ -89,7 +89,9 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 # REST API (/api/): anyone may read; writes need a staff user (token or session).
 REST_FRAMEWORK = {
@@ -116,6 +118,16 @@ SPECTACULAR_SETTINGS = {
 GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS", [VAR_DIR / "models"])
 GLASSBOX_MAX_UPLOAD_BYTES = env_int("GLASSBOX_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 GLASSBOX_DEVICE = env_str("GLASSBOX_DEVICE", "auto", choices=("auto", "cpu", "cuda"))
+
+# Computed leaderboard tables are cached (see leaderboards/table_cache.py). In-process memory by
+# default; production points GLASSBOX_CACHE_URL at Redis so every web process shares one cache.
+GLASSBOX_CACHE_URL = env_url("GLASSBOX_CACHE_URL", "locmem://", schemes=("locmem", "redis", "rediss", "dummy"))
+if GLASSBOX_CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif GLASSBOX_CACHE_URL.startswith("dummy://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": GLASSBOX_CACHE_URL}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -14,6 +14,8 @@ if not os.environ.get("GLASSBOX_VAR_DIR"):
 from .base import *  # noqa: F401,F403,E402
 from .base import VAR_DIR  # noqa: E402
 
+# Each test sees the database as it left it: no cached leaderboard table from an earlier test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(VAR_DIR) / "media"
 GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS",  # noqa: F405
