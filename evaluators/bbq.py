@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .bbq_scoring import NORMALIZATIONS
+from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
 
 # Examples per group, in batches of sequences (each example is 3 sequences).
@@ -55,14 +56,16 @@ def run(ctx: RunContext) -> dict:
     loaded = load_model(ctx.model, ctx.device)
     ctx.on_environment(loaded.environment)
 
+    backoff = BatchBackoff(spec.batch_size)
+
     def score(group: list[int]) -> list[dict]:
-        records = score_examples(loaded, [ctx.rows[i] for i in group], spec.normalization,
-                                 spec.batch_size, context_length(loaded.model))
+        records = backoff.call(lambda size: score_examples(loaded, [ctx.rows[i] for i in group], spec.normalization,
+                                                           size, context_length(loaded.model)))
         return [{"normalization": spec.normalization, **record} for record in records]
 
     # Each example is three answers to score, so a group holds a third as many examples.
     records = score_in_groups(ctx, keys, max(1, GROUP_BATCHES * spec.batch_size // 3), score)
-    return summarize(records, normalization=spec.normalization)
+    return {**summarize(records, normalization=spec.normalization), **backoff.report()}
 
 
 METRICS = (

@@ -22,6 +22,7 @@ from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .bias_scoring import METHODS
 from .bias_summary import summarize
+from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
 
 # Pairs per group, in batches of sentences: enough to sort by length and pad little, small
@@ -72,13 +73,15 @@ def run(ctx: RunContext) -> dict:
     loaded = load_model(ctx.model, ctx.device)
     ctx.on_environment(loaded.environment)
 
+    backoff = BatchBackoff(spec.batch_size)
+
     def score(group: list[int]) -> list[dict]:
-        records = score_pairs(loaded, [ctx.rows[i] for i in group], spec.method,
-                              spec.batch_size, context_length(loaded.model))
+        records = backoff.call(lambda size: score_pairs(loaded, [ctx.rows[i] for i in group], spec.method,
+                                                        size, context_length(loaded.model)))
         return [{"method": spec.method, **record} for record in records]
 
     records = score_in_groups(ctx, keys, GROUP_BATCHES * spec.batch_size, score)
-    return summarize(records, method=spec.method, batch_size=spec.batch_size)
+    return {**summarize(records, method=spec.method, batch_size=spec.batch_size), **backoff.report()}
 
 
 METRICS = (

@@ -21,6 +21,7 @@ from . import registry
 from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
 from .codegen_prompts import TEMPLATES
 from .codegen_text import parse_stop
+from .oom import BatchBackoff
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,18 @@ def run(ctx: RunContext) -> dict:
     ctx.on_progress(finished, total)
     fresh: dict[str, dict] = {}
     loaded = None
+    # On out-of-memory a batch is generated in smaller pieces: greedy text is the same; sampled
+    # text then differs from an uninterrupted run's (each piece restarts the batch's seed).
+    backoff = BatchBackoff(spec.batch_size)
     for number, batch in pending:
         if loaded is None:
             loaded = load_model(ctx.model, ctx.device)
             ctx.on_environment(loaded.environment)
         prompts = [plan.prompts[i] for i in batch]
-        outputs = generate_batch(loaded, prompts, decoding, stops, seed=spec.seed + number)
+        outputs = backoff.call(lambda size, prompts=prompts, number=number: [
+            output for start in range(0, len(prompts), size)
+            for output in generate_batch(loaded, prompts[start:start + size], decoding, stops,
+                                         seed=spec.seed + number)])
         rows_here = [rows[plan.scored[i]] for i in batch]
         generations = [[finish(text, stops) for text in output.texts] for output in outputs]
         scores = score_samples([g[0] for g in generations], [r["references"] for r in rows_here], lang)
@@ -156,7 +163,7 @@ def run(ctx: RunContext) -> dict:
     records = [fresh.get(keys[i]) or ctx.done[keys[i]] for i in plan.scored]
     summary = score_corpus([r["generation"] for r in records], [r["references"] for r in records], lang)
     return {**summary, "n": len(records), "lang": lang, "few_shot_ids": plan.shot_ids,
-            **spec_to_dict(spec)}
+            **spec_to_dict(spec), **backoff.report()}
 
 
 METRICS = (

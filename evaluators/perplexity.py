@@ -28,6 +28,7 @@ from . import registry
 from .base import (EvaluationError, Evaluator, Metric, RunContext, SpecError, make_spec,
                    spec_to_dict)
 from .perplexity_summary import summarize
+from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
 
 # Documents per group, in batches: a group's windows are sorted by length before batching,
@@ -110,12 +111,15 @@ def run(ctx: RunContext) -> dict:
     ctx.on_environment(loaded.environment)
     max_length, stride = resolve_windows(spec, context_length(loaded.model))
 
+    backoff = BatchBackoff(spec.batch_size)
+
     def score(group: list[int]) -> list[dict]:
         texts = [ctx.rows[i]["text"] for i in group]
-        return score_group(loaded, texts, max_length, stride, spec.batch_size)
+        return backoff.call(lambda size: score_group(loaded, texts, max_length, stride, size))
 
     records = score_in_groups(ctx, keys, GROUP_BATCHES * spec.batch_size, score)
-    return summarize(records, max_length=max_length, stride=stride, batch_size=spec.batch_size)
+    summary = summarize(records, max_length=max_length, stride=stride, batch_size=spec.batch_size)
+    return {**summary, **backoff.report()}
 
 
 METRICS = (
