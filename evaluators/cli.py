@@ -46,27 +46,32 @@ def add_evaluator_command(subparsers: Any, evaluator: Evaluator) -> None:
 
 def run_evaluator(evaluator: Evaluator, args: argparse.Namespace) -> int:
     """Run the evaluator as the arguments say and print its output dict; return the exit code."""
-    from tqdm import tqdm
-
     from .datasets import read_dataset
 
     params = {name: value for name, value in vars(args).items()
               if name not in _COMMON and name not in ("command", "handler") and value is not None}
     spec = make_spec(evaluator.spec_class, params)
     rows = read_dataset(args.data, evaluator.dataset_kind)
-    _quiet_transformers()
-    bar = tqdm(desc=evaluator.name, unit="sample", file=sys.stderr, dynamic_ncols=True)
-
-    def on_progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
     context = RunContext(
         model=ModelRef(source=args.model, revision=args.revision,
                        trust_remote_code=args.trust_remote_code,
                        allow_pickle_weights=args.allow_pickle_weights),
-        rows=rows, spec=spec, device=args.device, on_progress=on_progress)
+        rows=rows, spec=spec, device=args.device)
+    return run_and_print(evaluator, context, unit="sample")
+
+
+def run_and_print(evaluator: Evaluator, context: RunContext, unit: str) -> int:
+    """Run the evaluator with a progress bar on stderr and print its output as one JSON object."""
+    from tqdm import tqdm
+
+    _quiet_transformers()
+    bar = tqdm(desc=evaluator.name, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+    def on_progress(done: int, total: int) -> None:
+        bar.total, bar.n = total, done
+        bar.refresh()
+
+    context.on_progress = on_progress
     try:
         output = evaluator.run(context)
     finally:

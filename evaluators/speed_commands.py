@@ -6,8 +6,6 @@ as a model path, lists for variants and batch sizes), so it has its own subcomma
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 
@@ -50,10 +48,8 @@ _SPEC_OPTIONS = ("variants", "batch_sizes", "max_new_tokens", "fixed_length", "w
 
 def run_speed(args: argparse.Namespace) -> int:
     """Run the speed evaluator and print its report as one JSON object."""
-    from tqdm import tqdm
-
     from .base import ModelRef, RunContext, make_spec
-    from .cli import _quiet_transformers
+    from .cli import run_and_print
     from .datasets import read_dataset
     from .speed import EVALUATOR, SpeedSpec
 
@@ -62,20 +58,8 @@ def run_speed(args: argparse.Namespace) -> int:
         params["draft"] = args.draft
     spec = make_spec(SpeedSpec, params)
     rows = read_dataset(args.prompts, "prompts")
-    _quiet_transformers()
     flags = {"trust_remote_code": args.trust_remote_code, "allow_pickle_weights": args.allow_pickle_weights}
     models = {"draft": ModelRef(source=args.draft, **flags)} if args.draft else {}
-    bar = tqdm(desc="speed", unit="pass", file=sys.stderr, dynamic_ncols=True)
-
-    def on_progress(done: int, total: int) -> None:
-        bar.total, bar.n = total, done
-        bar.refresh()
-
     context = RunContext(model=ModelRef(source=args.model, revision=args.revision, **flags),
-                         rows=rows, spec=spec, device=args.device, models=models, on_progress=on_progress)
-    try:
-        output = EVALUATOR.run(context)
-    finally:
-        bar.close()
-    print(json.dumps(output))
-    return 0
+                         rows=rows, spec=spec, device=args.device, models=models)
+    return run_and_print(EVALUATOR, context, unit="pass")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.evaluations.conftest import enqueued, private_storage  # noqa: F401 (autouse fixtures, used by name)
+
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 TIMEOUT_MS = 30_000
@@ -52,26 +54,6 @@ def page(browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path) -> None:
-    """Uploads and stored datasets under the test's folder; evaluations on the CPU."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    uploads = tmp_path / "upload-tmp"
-    uploads.mkdir()
-    settings.FILE_UPLOAD_TEMP_DIR = str(uploads)
-    settings.GLASSBOX_DEVICE = "cpu"
-
-
-@pytest.fixture(autouse=True)
-def enqueued(monkeypatch) -> list[int]:
-    """Ids of the runs the site queued, in order; no broker is involved."""
-    from glassbox.evaluations import services
-
-    sent: list[int] = []
-    monkeypatch.setattr(services, "enqueue", lambda run: sent.append(run.pk))
-    return sent
 
 
 @pytest.fixture(scope="session")
