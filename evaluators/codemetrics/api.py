@@ -50,12 +50,12 @@ def _statistics(predictions: Sequence[str], references: list[list[str]], lang: s
     """Return (sacrebleu metric, list of per-sample statistic dicts); lang None skips CodeBLEU."""
     scorer = CodeBleuScorer(lang) if lang is not None else None
     metric, bleu_rows = sacre.corpus_stats(predictions, references)
+    code_stats = (scorer.corpus_stats(predictions, references) if scorer is not None
+                  else [None] * len(predictions))
     samples = []
-    for prediction, refs, bleu_row in zip(predictions, references, bleu_rows):
+    for prediction, refs, bleu_row, stats in zip(predictions, references, bleu_rows, code_stats):
         tokens = prediction.split()
-        if scorer is not None:
-            stats = scorer.sample_stats(prediction, refs)
-        else:
+        if stats is None:
             stats = dict(_NO_CODE)
             ref_tokens = [ref.split() for ref in refs]
             counts = [hyp_counts(ref) for ref in ref_tokens]

@@ -21,9 +21,12 @@ deterministic; tokens are cut at byte offsets correctly for non-ASCII text.
 Speed: each distinct cleaned snippet is parsed once and its subtrees and data flow computed
 once (references shared by several predictions are not re-parsed), subtree matching uses
 hash lookups instead of list scans, and data-flow matching counts instead of removing from lists.
-What depends only on a reference (its weighted unigram lists and denominators) is computed
-once; with one reference the weighted 2- to 4-gram numerators are the n-gram match's; a
-prediction's data flow is skipped when none of its references has any.
+One pass over a tree's nodes collects the printed subtrees, the code tokens and where the nodes
+with a data-flow rule start (trees.py); subtrees without such a node are walked as the token
+sequences they are (dataflow_walk.py). What depends only on a reference (its weighted unigram
+lists and denominators) is computed once; with one reference the weighted 2- to 4-gram
+numerators are the n-gram match's; a prediction's data flow is skipped when none of its
+references has any; the cycle collector is paused while scoring (gcpause.py).
 """
 from __future__ import annotations
 
@@ -32,14 +35,19 @@ from typing import Sequence
 
 from .comments import strip_comments
 from .dataflow import data_flow, normalize
+from .dataflow_rules import RULES
+from .dataflow_walk import special_types
+from .gcpause import paused_collector
 from .keywords import KEYWORDS
 from .languages import normalize_language
 from .ngrams import (clipped, codexglue_stats, hyp_counts, ngram_counts, ngram_match_stats, nltk_bleu,
                      token_weights, weighted_match_stats, weighted_reference)
 from .parsers import get_parser
-from .trees import walk
+from .trees import scan_tree
 
 WEIGHTS = (0.25, 0.25, 0.25, 0.25)
+# Per language, the node types the data-flow walk handles by a rule of their own.
+_SPECIAL = {lang: special_types(rules) for lang, rules in RULES.items()}
 
 
 class _Tree:
@@ -52,10 +60,11 @@ class _Tree:
         have none, where it is never compared) and leaves it empty."""
         source = code.encode("utf-8")
         root = get_parser(lang).parse(source).root_node
-        sexps, token_spans = walk(root)
-        self.subtrees = Counter(sexps)
-        self.subtree_total = len(sexps)
-        self.flows = Counter(normalize(data_flow(root, source, lang, token_spans))) if flows else Counter()
+        scan = scan_tree(root, _SPECIAL[lang])
+        self.subtrees = Counter(scan.sexps)
+        self.subtree_total = len(scan.sexps)
+        self.flows = (Counter(normalize(data_flow(root, source, lang, scan.token_spans, scan))) if flows
+                      else Counter())
         self.flow_total = sum(self.flows.values())
 
 
@@ -95,6 +104,16 @@ class CodeBleuScorer:
     def sample_stats(self, prediction: str, references: Sequence[str]) -> dict[str, list]:
         """Return the sufficient statistics of one sample: ngram, weighted, codexglue
         (numerators, denominators, hyp_len, ref_len) and syntax, dataflow ([matches, total])."""
+        with paused_collector():
+            return self._sample_stats(prediction, references)
+
+    def corpus_stats(self, predictions: Sequence[str], references: Sequence[Sequence[str]]) -> list[dict]:
+        """Return sample_stats for every (prediction, references) pair, in order, with the cycle
+        collector paused once for the whole corpus (gcpause.py)."""
+        with paused_collector():
+            return [self._sample_stats(prediction, refs) for prediction, refs in zip(predictions, references)]
+
+    def _sample_stats(self, prediction: str, references: Sequence[str]) -> dict[str, list]:
         refs = [self._reference(ref.strip()) for ref in references]
         tokens = prediction.strip().split()
         hyp = hyp_counts(tokens)

@@ -7,8 +7,11 @@ latest definitions.
 """
 from __future__ import annotations
 
+import functools
+from operator import attrgetter, itemgetter
 from typing import Any
 
+from .dataflow_flat import Flat
 from .dataflow_rules import FlowRules
 
 _LEAF_TYPES = frozenset(("string_literal", "string", "character_literal"))
@@ -38,8 +41,8 @@ def dedupe(edges: list) -> list:
     return [(k[0], k[1], k[2], v[0], v[1]) for k, v in items]
 
 
-def _edge_token(edge: tuple) -> int:
-    return edge[1]
+_edge_token = itemgetter(1)  # an edge's token index
+_node_type = attrgetter("type")
 
 
 def by_token(edges: list) -> list:
@@ -47,21 +50,38 @@ def by_token(edges: list) -> list:
     return sorted(edges, key=_edge_token) if len(edges) > 1 else edges
 
 
+@functools.lru_cache(maxsize=None)
+def special_types(rules: FlowRules) -> frozenset[str]:
+    """Return the node types that have a rule of their own (every other node is walked generically)."""
+    return (rules.definition | rules.assignment | rules.increment | rules.branch | rules.loop
+            | rules.foreach | rules.repeat)
+
+
 class Walker:
     """One walk over one tree; `tokens` maps (start_byte, end_byte) to (index, text)."""
 
-    def __init__(self, rules: FlowRules, tokens: dict) -> None:
+    def __init__(self, rules: FlowRules, tokens: dict, flat: Flat | None = None) -> None:
         self.rules = rules
         self.tokens = tokens
         # Most nodes match no rule: one set lookup sends them straight to the generic walk.
-        self.special = (rules.definition | rules.assignment | rules.increment | rules.branch
-                        | rules.loop | rules.foreach | rules.repeat)
+        self.special = special_types(rules)
+        # The token-sequence shortcut reproduces the generic walk only where leaves never
+        # share their caller's states (not Ruby's) and no child is moved to the front.
+        usable = rules.copies_states and rules.first <= self.special
+        self.flat = flat if usable else None
 
     def variables(self, node: Any) -> list:
         """Return the keys of the tokens under node whose text differs from their node type."""
         if _is_token(node):
             key = node.byte_range
             return [key] if node.type != self.tokens[key][1] else []
+        if self.flat is not None:
+            bounds = self.flat.plain(node)
+            if bounds is not None:
+                lo, hi = bounds
+                flat = self.flat
+                return [span for span, (kind, _, code) in zip(flat.spans[lo:hi], flat.info[lo:hi])
+                        if kind != code]
         found: list = []
         for child in node.children:
             found += self.variables(child)
@@ -76,8 +96,7 @@ class Walker:
         """
         rules = self.rules
         kind = node.type
-        children = node.children
-        if (not children or kind in _LEAF_TYPES) and kind != "comment":
+        if (not node.child_count or kind in _LEAF_TYPES) and kind != "comment":
             if not rules.copies_states:
                 states = states.copy()
             idx, code = self.tokens[node.byte_range]
@@ -122,9 +141,14 @@ class Walker:
                         found, states = self.walk(child, states)
                         edges += found
                 return by_token(dedupe(edges)), states
+        if self.flat is not None:
+            bounds = self.flat.plain(node)
+            if bounds is not None:
+                return self.plain_walk(bounds, states)
+        children = node.children
         edges = []
         reordered = False
-        if rules.first:
+        if rules.first and not rules.first.isdisjoint(map(_node_type, children)):
             firsts = [child for child in children if child.type in rules.first]
             if firsts:
                 children = firsts + [child for child in children if child.type not in rules.first]
@@ -153,6 +177,26 @@ class Walker:
         # Children cover disjoint, increasing token spans and each returns its edges sorted,
         # so the concatenation is already in token order unless children were reordered.
         return (by_token(edges) if reordered else edges), states
+
+    def plain_walk(self, bounds: tuple[int, int], states: dict) -> tuple[list, dict]:
+        """The generic walk of a subtree without special nodes: its tokens [lo, hi) in order,
+        each as walk() treats a leaf (the states are copied before the first change)."""
+        lo, hi = bounds
+        edges: list = []
+        shared = True
+        for kind, idx, code in self.flat.info[lo:hi]:
+            if kind == code:
+                continue
+            if code in states:
+                edges.append((code, idx, "comesFrom", [code], states[code].copy()))
+                continue
+            if kind == "identifier":
+                if shared:
+                    states = states.copy()
+                    shared = False
+                states[code] = [idx]
+            edges.append((code, idx, "comesFrom", [], []))
+        return edges, states
 
     def cross(self, target: Any, value: Any, relation: str, states: dict) -> tuple[list, dict]:
         """Walk value, then link every variable of target to every variable of value (unsorted)."""
@@ -248,17 +292,24 @@ class Walker:
         others.append(current)
         if rules.branch_tag and not tag:
             others.append(states)
+        # Each variable gets the sorted union of its token lists in all branches. Those lists
+        # are sorted and free of repeats already and never changed in place (states only ever
+        # get new lists), so where every branch has the same list it is kept as it is.
         merged: dict = {}
+        mixed = []
         for dic in others:
-            for key in dic:
-                if key not in merged:
-                    merged[key] = dic[key].copy()
-                else:
-                    merged[key] += dic[key]
+            for key, value in dic.items():
+                old = merged.get(key)
+                if old is None:
+                    merged[key] = value
+                elif old is not value and old != value:
+                    merged[key] = old + value
+                    mixed.append(key)
         if rules.branch_keeps_outer:
             for key in states:
                 merged[key] = merged[key] + states[key] if key in merged else states[key]
-        for key in merged:
+            mixed = merged
+        for key in mixed:
             merged[key] = sorted(set(merged[key]))
         return by_token(edges), merged
 

@@ -31,10 +31,16 @@ _EPSILON = 0.1  # NLTK's SmoothingFunction().method1 default
 
 
 def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
-    """Return the counts of the n-grams of `tokens` (empty when the sequence is shorter than n)."""
+    """Return the counts of the n-grams of `tokens` (empty when the sequence is shorter than n),
+    each n-gram keyed by its tokens joined with a space.
+
+    Tokens come from str.split(), so none holds a space and the joined key names one n-gram.
+    Strings, unlike tuples, are not tracked by the cycle collector, so counts kept for every
+    reference of a corpus cost it nothing to scan.
+    """
     if n == 1:
-        return Counter(zip(tokens))  # 1-tuples, counted in C
-    return Counter(zip(*(tokens[i:] for i in range(n))))
+        return Counter(tokens)
+    return Counter(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
 
 
 def closest_length(ref_lengths: Sequence[int], hyp_len: int) -> int:
@@ -79,7 +85,7 @@ def weighted_reference(counts: Sequence[Counter], weights: dict) -> tuple:
     denominators (the weighted unigram total, then the 2- to 4-gram totals, each at least 1)."""
     unigrams = list(counts[0])
     unit_counts = list(counts[0].values())
-    unit_weights = [weights[ngram[0]] for ngram in unigrams]
+    unit_weights = [weights[unigram] for unigram in unigrams]
     ref_sum = 0
     for count, weight in zip(unit_counts, unit_weights):  # in order, as the package sums
         ref_sum += count * weight

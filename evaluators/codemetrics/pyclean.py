@@ -17,9 +17,16 @@ from __future__ import annotations
 import re
 import sys
 
-_PREFIX = r"(?:[bB][rR]?|[rR][bBfF]?|[uU]|[fF][rR]?)"
-_SCAN = re.compile(r"(?P<p>(?<!\w)" + _PREFIX + r")?(?P<q>'''|\"\"\"|'|\")"
-                   r"|(?P<hash>#)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<nl>\n)|(?P<bad>[\\\t\f\r])")
+# Every alternative starts with one of a few characters, so the regular expression engine
+# skips to them in C; a string's prefix (rb, f, ...) is read backwards from its quote. A
+# bracket pair with nothing inside that matters here ("(x)", "[i]", "()") leaves the depth as
+# it was, so it is one step, not two.
+_SCAN = re.compile(r"(?P<q>'''|\"\"\"|'|\")|(?P<hash>#)"
+                   r"|(?P<pair>[(\[{][^()\[\]{}'\"#\n\\\t\f\r]*[)\]}])"
+                   r"|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<nl>\n)|(?P<bad>[\\\t\f\r])")
+_PREFIX_1 = frozenset("bBrRuUfF")
+_PREFIX_2 = re.compile(r"[bB][rR]|[rR][bBfF]|[fF][rR]")
+_WORD = re.compile(r"\w")
 _ENDS = {
     "'''": re.compile(r"(?:[^'\\]|\\.|'(?!''))*'''", re.DOTALL),
     '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.DOTALL),
@@ -29,6 +36,18 @@ _ENDS = {
 _ENABLED = sys.version_info < (3, 12)
 # What came just before a token, as far as the docstring rule cares.
 _INDENT, _NEWLINE, _OTHER = "indent", "newline", "other"
+
+
+def _string_start(source: str, quote: int, pos: int) -> int:
+    """Return where the string whose quote is at `quote` starts: at its prefix (b, rb, f, ...)
+    when one precedes the quote, not before `pos`, and itself follows no word character."""
+    if quote - 2 >= pos and _PREFIX_2.fullmatch(source, quote - 2, quote) and (
+            quote == 2 or not _WORD.match(source, quote - 3)):
+        return quote - 2
+    if quote - 1 >= pos and source[quote - 1] in _PREFIX_1 and (
+            quote == 1 or not _WORD.match(source, quote - 2)):
+        return quote - 1
+    return quote
 
 
 def fast_strip_python(source: str) -> str | None:
@@ -75,11 +94,12 @@ def fast_strip_python(source: str) -> str | None:
         match = _SCAN.search(source, pos)
         if match is None:
             break
-        if match.group("q") is not None:
-            start = match.start()
+        group = match.lastgroup
+        if group == "q":
+            start = _string_start(source, match.start(), pos)
             if start > 0 and (source[start - 1].isalnum() or source[start - 1] == "_"):
                 return None
-            closing = _ENDS[match.group("q")].match(source, match.end())
+            closing = _ENDS[match.group()].match(source, match.end())
             if closing is None:
                 return None
             line_begin = source.rfind("\n", 0, start) + 1
@@ -87,20 +107,22 @@ def fast_strip_python(source: str) -> str | None:
             if start == line_begin or (first_on_line and before in (_INDENT, _NEWLINE)):
                 removed.append((start, closing.end()))
             pos = closing.end()
-        elif match.group("hash") is not None:
+        elif group == "hash":
             eol = source.find("\n", match.start())
             eol = end if eol < 0 else eol
             removed.append((match.start(), eol))
             pos = eol
-        elif match.group("open") is not None:
+        elif group == "pair":
+            pos = match.end()
+        elif group == "open":
             depth += 1
             pos = match.end()
-        elif match.group("close") is not None:
+        elif group == "close":
             depth -= 1
             if depth < 0:
                 return None
             pos = match.end()
-        elif match.group("nl") is not None:
+        elif group == "nl":
             before = _OTHER if depth > 0 else _NEWLINE
             pos, at_line_start = match.end(), True
         else:

@@ -40,7 +40,7 @@ if job.get("ours"):
     def calc_codebleu(references, predictions, lang):
         scorer = CodeBleuScorer(lang)
         refs = [r if isinstance(r, list) else [r] for r in references]
-        out = components(**sum_stats([scorer.sample_stats(p, r) for p, r in zip(predictions, refs)]))
+        out = components(**sum_stats(scorer.corpus_stats(predictions, refs)))
         return {"codebleu": out["codebleu"], "ngram_match_score": out["ngram_match"],
                 "weighted_ngram_match_score": out["weighted_ngram_match"],
                 "syntax_match_score": out["syntax_match"], "dataflow_match_score": out["dataflow_match"]}

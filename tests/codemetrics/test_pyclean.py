@@ -21,6 +21,8 @@ TRICKY = [
     "a = \"\"\"\\\"\"\"\" + 'b'", "def g():\n    \"\"\"Doc.\n\n    More.\n    \"\"\"\n    return 1",
     "x = [\n    'a',  # one\n    'b',\n]", "x = 'unterminated\ny = 2", "if a:\n  b\n else:\n  c",
     "x = 1 +\\\n    2", "def f():\n\treturn 1", "x = (1,", "x = 1)", "name'glued'", "s = '''open",
+    "f(rb'x', Fr'y', bR\"z\", U'w')", "(br'a')\n    'doc'", "x = [u'a',\nb'b']", "ab'x'", "_r'x'",
+    "9b'x'", "x=fr'{a}'+rf'{b}'",
 ]
 
 

@@ -1,6 +1,8 @@
 """REST endpoints for runs and metric results; writes go through evaluations.services."""
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -10,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from glassbox.accounts import roles
+from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
 from glassbox.registry.models import DatasetVersion, Model
 
 from . import services
@@ -72,8 +75,14 @@ def _date_bound(raw: str, name: str):
         value = None
     if value is None:
         raise ValidationError({name: [f"'{raw}' is not a date (YYYY-MM-DD) or an ISO date-time"]})
-    if hasattr(value, "hour") and timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    if hasattr(value, "hour"):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            # Stored times are UTC; an offset can push a bound past year 1 or 9999.
+            value = value.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise ValidationError({name: [f"'{raw}' is out of the range of dates"]}) from None
     return value
 
 
@@ -107,6 +116,7 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Evaluation runs with their metrics (those on private models or datasets only for their owners and
     administrators); contributors start (POST) runs and cancel their own, administrators any."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     serializer_class = RunSerializer
 
     def get_queryset(self):
@@ -157,6 +167,7 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     """Metric results of every run (read-only), filterable like runs plus by metric name and run."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     serializer_class = ResultSerializer
 
     def get_queryset(self):
@@ -170,7 +181,5 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
         if params.get("name"):
             queryset = queryset.filter(name=params["name"])
         if params.get("run"):
-            if not params["run"].isdigit():
-                raise ValidationError({"run": [f"'{params['run']}' is not a run id"]})
-            queryset = queryset.filter(run_id=int(params["run"]))
+            queryset = queryset.filter(run_id=query_id(params["run"], "run", "a run id"))
         return queryset

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 
 from evaluators.base import canonical_json
 
@@ -25,3 +26,24 @@ def fingerprint(*, evaluator: str, evaluator_version: str, spec: dict, model_sou
     if other_models:
         identity["other_models"] = other_models
     return hashlib.sha256(canonical_json(identity).encode("utf-8")).hexdigest()
+
+
+def unstorable_parameters(spec: dict) -> list[str]:
+    """Return the names of the spec's parameters holding NaN, an infinity or a NUL character.
+
+    JSON has no such numbers (yet a body like {"temperature": 1e400} parses to infinity), SQLite's
+    JSON check refuses them, and PostgreSQL's jsonb refuses both them and "\\u0000" in strings:
+    such a spec must be refused with a message, not fail when it is saved.
+    """
+    def storable(value) -> bool:
+        if isinstance(value, float):
+            return math.isfinite(value)
+        if isinstance(value, str):
+            return "\x00" not in value
+        if isinstance(value, dict):
+            return all(storable(key) and storable(item) for key, item in value.items())
+        if isinstance(value, (list, tuple)):
+            return all(storable(item) for item in value)
+        return True
+
+    return [name for name, value in spec.items() if not storable(value)]

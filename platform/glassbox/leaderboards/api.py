@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from glassbox.accounts import roles
+from glassbox.config.api_schema import ANY_PATH_SEGMENT
 from glassbox.registry.models import DatasetVersion
 
 from . import services
@@ -59,6 +60,7 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     dataset is hidden whole from everyone else. Contributors create leaderboards and snapshots.
     """
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     serializer_class = LeaderboardSerializer
     lookup_field = "slug"
 
@@ -103,6 +105,7 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
     """Frozen leaderboards, by their permanent uid; rows of models hidden from the reader are left out."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     serializer_class = SnapshotSerializer
     lookup_field = "uid"
 

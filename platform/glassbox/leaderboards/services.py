@@ -5,6 +5,7 @@ from django.db import transaction
 
 from evaluators import registry as evaluator_registry
 from evaluators.base import SpecError, spec_to_dict
+from glassbox.evaluations.fingerprint import unstorable_parameters
 from glassbox.registry.models import DatasetVersion
 
 from .models import Leaderboard, Snapshot
@@ -43,6 +44,9 @@ def create_leaderboard(*, slug: str, name: str, dataset_version: DatasetVersion,
         spec = spec_to_dict(entry.make_spec(params))
     except SpecError as error:
         raise LeaderboardError(str(error), field="params") from None
+    if unstorable := unstorable_parameters(spec):
+        raise LeaderboardError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
+                               f"characters, got {spec[unstorable[0]]!r}", field="params")
     if Leaderboard.objects.filter(slug=slug).exists():
         raise LeaderboardError(f"the slug '{slug}' is already used", field="slug")
     return Leaderboard.objects.create(slug=slug, name=name, description=description,

@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from glassbox.accounts import roles
+from glassbox.config.api_schema import ANY_PATH_SEGMENT
 
 from . import services
 from .errors import RegistrationError
@@ -74,6 +75,7 @@ def registration_error(error: RegistrationError) -> ValidationError:
 class ModelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Registered models: anyone reads the public ones; contributors register (POST) one, as its owner."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     serializer_class = ModelSerializer
     lookup_field = "slug"
 
@@ -98,6 +100,7 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Datasets with their versions. Contributors create one with its first file (POST, multipart) and
     upload new versions of their own or unowned datasets (multipart `file`)."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     serializer_class = DatasetSerializer
     lookup_field = "slug"
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]

@@ -11,6 +11,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from glassbox.accounts import roles
+from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
 
 from . import services
 from .extraction import ExtractionError
@@ -53,6 +54,7 @@ def audit_error(error: services.AuditError) -> ValidationError:
 class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
     """Indicator checklists (read-only); a checklist's page lists its indicators."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     def get_queryset(self):
         queryset = Checklist.objects.annotate(indicator_count=Count("indicators")).order_by("slug", "-version")
         return queryset.prefetch_related("indicators") if self.action == "retrieve" else queryset
@@ -77,6 +79,7 @@ AUDIT_FILTERS = [
 class AuditViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Transparency audits: anyone reads published ones; auditors create, score, reconcile and publish."""
 
+    lookup_value_regex = ANY_PATH_SEGMENT
     permission_classes = [AuditAccess]
 
     def get_queryset(self):
@@ -94,11 +97,12 @@ class AuditViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         params = self.request.query_params
         if params.get("checklist"):
             value = params["checklist"]
-            queryset = queryset.filter(**{"checklist_id" if value.isdigit() else "checklist__slug": value})
+            if value.isascii() and value.isdigit():
+                queryset = queryset.filter(checklist_id=query_id(value, "checklist", "a checklist id"))
+            else:
+                queryset = queryset.filter(checklist__slug=value)
         if params.get("subject"):
-            if not params["subject"].isdigit():
-                raise ValidationError({"subject": [f"'{params['subject']}' is not a subject id"]})
-            queryset = queryset.filter(subject_id=int(params["subject"]))
+            queryset = queryset.filter(subject_id=query_id(params["subject"], "subject", "a subject id"))
         if params.get("developer"):
             queryset = queryset.filter(subject__developer__iexact=params["developer"])
         return queryset

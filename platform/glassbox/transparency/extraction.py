@@ -72,6 +72,12 @@ def extract(name: str, data: bytes) -> tuple[str, str]:
             parser = _Text()
             parser.feed(text)
             text = _tidy("".join(parser.parts))
+    # PostgreSQL's text columns cannot hold NUL: a text file with one is binary, and a PDF's
+    # extracted text loses them (they carry no words).
+    if kind != "pdf" and "\x00" in text:
+        raise ExtractionError(f"{name}: this looks like a binary file, not text (NUL at character "
+                              f"{text.index(chr(0))})")
+    text = text.replace("\x00", "")
     if not text.strip():
         raise ExtractionError(f"{name}: no text found")
     return kind, text

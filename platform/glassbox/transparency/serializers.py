@@ -42,7 +42,9 @@ class ChecklistRefSerializer(serializers.ModelSerializer):
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    model = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="A registered model's slug.")
+    # null for an audit of a developer's model that is not registered here.
+    model = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True,
+                                         help_text="A registered model's slug, or null.")
 
     class Meta:
         model = Subject

@@ -112,6 +112,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "glassbox.config.api_schema.document_error_responses"],
 }
 
 # Models: local directories must lie under one of these roots (os.pathsep-separated).
