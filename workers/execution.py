@@ -6,7 +6,9 @@ import socket
 import time
 import traceback
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection
 
 from evaluators import registry as evaluator_registry
 from evaluators.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
@@ -23,6 +25,24 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 1.0
 
 
+def _write(function, *args):
+    """Call a service that writes, once more on a fresh connection if the database dropped ours.
+
+    A PostgreSQL restart, failover or pg_terminate_backend kills the connection in the middle of a
+    run; Django only replaces a broken connection between tasks, so without this the run would fail
+    (or, failing to record that, hang as running) although the database is back a moment later.
+    Every service called here is idempotent, so running it twice is safe.
+    """
+    try:
+        return function(*args)
+    except (OperationalError, InterfaceError) as error:
+        if connection.in_atomic_block:
+            raise
+        log.warning("database connection lost (%s); reconnecting once", str(error).strip())
+        connection.close()
+        return function(*args)
+
+
 class _ProgressReporter:
     """Writes progress with a heartbeat and raises Cancelled once a user has asked to stop."""
 
@@ -35,7 +55,7 @@ class _ProgressReporter:
         if done < total and now - self.last < PROGRESS_INTERVAL_S:
             return
         self.last = now
-        if services.report_progress(self.run_id, done, total):
+        if _write(services.report_progress, self.run_id, done, total):
             raise Cancelled()
 
 
@@ -47,7 +67,7 @@ class _SampleWriter:
         self.delay = settings.GLASSBOX_SAMPLE_DELAY_S
 
     def __call__(self, key: str, index: int, data: dict) -> None:
-        services.record_sample(self.run_id, key, index, data)
+        _write(services.record_sample, self.run_id, key, index, data)
         if self.delay:
             time.sleep(self.delay)
 
@@ -70,7 +90,8 @@ def _named_models(evaluator, spec: dict) -> dict[str, ModelRef]:
     return refs
 
 
-def execute(run_id: int) -> None:
+def execute(run_id: int, *, only_if_queued: bool = False) -> None:
+    """Run one attempt; only_if_queued: do nothing unless the run is still queued (a re-sent message)."""
     from glassbox.evaluations.models import Run
 
     name = Run.objects.filter(pk=run_id).values_list("evaluator", flat=True).first()
@@ -81,11 +102,11 @@ def execute(run_id: int) -> None:
         return
     # Timings must not share the device: a speed run waits for the device to itself.
     with device_lock(exclusive=bool(evaluator and evaluator.exclusive_device)):
-        _execute(run_id, evaluator)
+        _execute(run_id, evaluator, only_if_queued)
 
 
-def _execute(run_id: int, evaluator) -> None:
-    run = services.begin_attempt(run_id)
+def _execute(run_id: int, evaluator, only_if_queued: bool) -> None:
+    run = _write(lambda: services.begin_attempt(run_id, only_if_queued=only_if_queued))
     if run is None:
         return
     try:
@@ -98,22 +119,25 @@ def _execute(run_id: int, evaluator) -> None:
             done=queries.sample_records(run_id),
             on_sample=_SampleWriter(run_id),
             on_progress=_ProgressReporter(run_id),
-            on_environment=lambda env: services.record_environment(run_id, {"host": socket.gethostname(), **env}),
+            on_environment=lambda env: _write(services.record_environment, run_id,
+                                              {"host": socket.gethostname(), **env}),
         )
         summary = evaluator.run(context)
     except Cancelled:
-        services.mark_cancelled(run_id)
+        _write(services.mark_cancelled, run_id)
     except (EvaluationError, SpecError, DatasetError) as error:
-        services.fail_run(run_id, str(error))
+        _write(services.fail_run, run_id, str(error))
+    except SoftTimeLimitExceeded:
+        raise  # the task turns it into a message that names the limit and its setting
     except Exception as error:  # noqa: BLE001 - any failure must end as a readable message on the run
         log.error("run %s failed:\n%s", run_id, traceback.format_exc())
-        services.fail_run(run_id, f"{type(error).__name__}: {error}")
+        _write(services.fail_run, run_id, f"{type(error).__name__}: {error}")
     else:
-        services.finish_run(run_id, summary)
+        _write(services.finish_run, run_id, summary)
 
 
 def fail(run_id: int, message: str) -> None:
-    services.fail_run(run_id, message)
+    _write(services.fail_run, run_id, message)
 
 
 def requeue_stale() -> list[int]:

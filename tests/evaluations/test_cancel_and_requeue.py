@@ -97,3 +97,55 @@ def test_a_finished_run_with_an_old_heartbeat_is_left_alone(run, enqueued):
     services.fail_run(stale.pk, "gone")
     assert services.requeue_stale_runs() == []
     assert enqueued == []
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple]:
+    """Every message sent to the broker: (task, args, kwargs, queue)."""
+    from workers.app import app
+
+    messages: list[tuple] = []
+    monkeypatch.setattr(app, "send_task", lambda name, args=None, kwargs=None, queue=None, **options:
+                        messages.append((name, args, kwargs, queue)))
+    return messages
+
+
+def _queued_since(run: Run, age: timedelta) -> Run:
+    Run.objects.filter(pk=run.pk).update(created_at=timezone.now() - age)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_queued_for_too_long_is_sent_again_once_per_period_to_start_only_if_still_queued(
+        run, tiny_model, text_version, sent, settings):
+    # A broker restarted without persistence has lost the message; the sweep sends a new one.
+    settings.GLASSBOX_STALE_RUN_SECONDS = 600
+    sent.clear()
+    old = _queued_since(run, timedelta(seconds=601))
+    _queued_since(services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version,
+                                     force=True), timedelta(seconds=599))
+    sent.clear()
+
+    assert services.requeue_stale_runs() == [old.pk]
+    assert sent == [("workers.tasks.run_evaluation", [old.pk], {"only_if_queued": True}, "gpu")]
+    old.refresh_from_db()
+    assert old.status == Run.Status.QUEUED and old.attempts == 0
+    assert services.requeue_stale_runs() == []  # not again at the next sweep a minute later
+    Run.objects.filter(pk=old.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=601))
+    assert services.requeue_stale_runs() == [old.pk]  # but again a period later
+
+
+def test_a_resent_message_does_not_start_a_run_a_worker_already_runs(run):
+    assert services.begin_attempt(run.pk) is not None
+    run.refresh_from_db()
+    heartbeat = run.heartbeat_at
+    assert services.begin_attempt(run.pk, only_if_queued=True) is None
+    run.refresh_from_db()
+    assert (run.status, run.attempts, run.heartbeat_at) == (Run.Status.RUNNING, 1, heartbeat)
+    # A redelivered original message (its worker died) still resumes the run.
+    assert services.begin_attempt(run.pk).attempts == 2
+
+
+def test_a_resent_message_starts_a_run_that_is_still_queued(run):
+    started = services.begin_attempt(run.pk, only_if_queued=True)
+    assert (started.status, started.attempts) == (Run.Status.RUNNING, 1)

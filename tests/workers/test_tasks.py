@@ -39,7 +39,7 @@ def test_the_evaluation_task_runs_the_run_and_ignores_arguments_from_a_newer_rel
 
 
 def test_a_run_past_its_time_limit_fails_saying_which_setting_limits_it(run, monkeypatch, settings):
-    def too_slow(run_id):
+    def too_slow(run_id, **kwargs):
         services.begin_attempt(run_id)
         raise SoftTimeLimitExceeded()
 

@@ -46,6 +46,10 @@ class Run(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # Leaderboards look runs up by column (dataset version, evaluator, status) and a model's
+        # latest run of an evaluator (the quality-versus-speed chart).
+        indexes = [models.Index(fields=["dataset_version", "evaluator", "status"], name="run_column_idx"),
+                   models.Index(fields=["model", "evaluator", "status", "finished_at"], name="run_model_latest_idx")]
 
     def __str__(self) -> str:
         return f"{self.evaluator} #{self.pk}"

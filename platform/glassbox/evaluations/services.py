@@ -12,7 +12,7 @@ from evaluators import registry as evaluator_registry
 from evaluators.base import SpecError, spec_to_dict
 from glassbox.registry.models import DatasetVersion, Model
 
-from .fingerprint import fingerprint
+from .fingerprint import fingerprint, unstorable_parameters
 from .models import MetricResult, Run, SampleRecord
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
         spec = spec_to_dict(entry.make_spec(params))
     except SpecError as error:
         raise RunRequestError(str(error)) from None
+    if unstorable := unstorable_parameters(spec):
+        raise RunRequestError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
+                              f"characters, got {spec[unstorable[0]]!r}")
     print_ = fingerprint(evaluator=entry.name, evaluator_version=entry.version, spec=spec,
                          model_source=model.source, model_revision=model.revision,
                          weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256,
@@ -85,11 +88,22 @@ def enqueue(run: Run) -> None:
     app.send_task("workers.tasks.run_evaluation", args=[run.pk], queue=run.queue)
 
 
-def begin_attempt(run_id: int) -> Run | None:
-    """Mark the run running for one more attempt; None when there is nothing to do."""
+def resend_queued(run: Run) -> None:
+    """Send a queued run's id again, for a worker to start only if nobody has started it meanwhile."""
+    from workers.app import app
+
+    app.send_task("workers.tasks.run_evaluation", args=[run.pk], kwargs={"only_if_queued": True}, queue=run.queue)
+
+
+def begin_attempt(run_id: int, *, only_if_queued: bool = False) -> Run | None:
+    """Mark the run running for one more attempt; None when there is nothing to do.
+
+    only_if_queued: the message is a re-send of a queued run (see `requeue_stale_runs`); when the
+    first message got through after all, the run is already running and must not run twice at once.
+    """
     with transaction.atomic():
         run = Run.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.is_finished:
+        if run is None or run.is_finished or (only_if_queued and run.status != Run.Status.QUEUED):
             return None
         now = timezone.now()
         if run.cancel_requested:
@@ -169,14 +183,24 @@ def cancel_run(run: Run) -> Run:
 
 
 def requeue_stale_runs() -> list[int]:
-    """Queue again the runs whose worker stopped reporting; they resume from their records."""
+    """Queue again the runs whose worker stopped reporting (they resume from their records), and
+    send again the runs queued for longer than GLASSBOX_STALE_RUN_SECONDS."""
     cutoff = timezone.now() - timedelta(seconds=settings.GLASSBOX_STALE_RUN_SECONDS)
     stale = list(Run.objects.filter(status=Run.Status.RUNNING, heartbeat_at__lt=cutoff))
     for run in stale:
         log.warning("run %s: no heartbeat since %s, queuing it again", run.pk, run.heartbeat_at)
         Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
         enqueue(run)
-    return [run.pk for run in stale]
+    # A broker that restarts without persistence (Redis with --save "") loses queued messages, and
+    # their runs would wait forever. heartbeat_at of a queued run is when it was last re-sent, so a
+    # long queue behind busy workers gets one more message per period, not one per sweep.
+    waiting = list(Run.objects.filter(status=Run.Status.QUEUED, created_at__lt=cutoff)
+                   .exclude(heartbeat_at__gte=cutoff))
+    for run in waiting:
+        log.warning("run %s: still queued since %s, sending it again", run.pk, run.created_at)
+        Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+        resend_queued(run)
+    return [run.pk for run in stale + waiting]
 
 
 def _finish(run: Run, status: str, *, error: str = "") -> None:
