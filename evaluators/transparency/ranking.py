@@ -67,8 +67,8 @@ def _exemplar_scores(count: int, passages_emb, bank, embedder, exclude: str | No
 
 def relevance(checklist: Checklist, passages: list[Passage], embedder, bank=None,
               exclude: str | None = None) -> dict:
-    """Return {"cosine", "combined", "exemplar", "estimate"}: arrays (indicators, passages);
-    the last two are None without an exemplar bank."""
+    """Return {"cosine", "combined", "exemplar", "estimate"}: arrays (indicators, passages), the
+    last two None without an exemplar bank; and "passage_embeddings" (passages, dim)."""
     import numpy as np
     from rank_bm25 import BM25Okapi
 
@@ -85,4 +85,5 @@ def relevance(checklist: Checklist, passages: list[Passage], embedder, bank=None
                                                         exclude)
         # The closest exemplar catches one specific wording; the centroid, the indicator's usual topic.
         combined = combined + _standardise(exemplar) + _standardise(centroid)
-    return {"cosine": cosine, "combined": combined, "exemplar": exemplar, "estimate": estimate}
+    return {"cosine": cosine, "combined": combined, "exemplar": exemplar, "estimate": estimate,
+            "passage_embeddings": texts}

@@ -1,24 +1,38 @@
 """Suggested indicator scores with a confidence and the passages that support them.
 
 Passages and indicators are matched one to one (a passage answers one indicator), maximising the
-total relevance. A matched indicator is suggested 1 when its passage earns the point: with an
-exemplar bank, when the experts' scores of the most similar exemplars say so; without one, when
-the passage is close enough to the indicator and does not just say the thing is withheld.
+total relevance. With an exemplar bank, relevance includes a topic model learned from the
+exemplars, and a calibration (a logistic regression over explainable features: the indicator's
+prior, the matched passage's fit, the experts' scores of similar exemplars) gives the probability
+that the indicator earns its point. Without a calibration the experts' scores of the most similar
+exemplars decide; without a bank, whether the passage is close enough to the indicator and does
+not just say the thing is withheld.
 """
 from __future__ import annotations
 
 import math
-import re
+from dataclasses import dataclass
 from typing import Callable
 
+from .calibration import WITHHELD, exemplar_contrast, feature_rows, indicator_prior
 from .checklists import Checklist
 from .passages import Passage, split
 from .ranking import relevance
 
 TOP_EVIDENCE = 3
 MIN_COSINE = 0.25  # without exemplars: below this the passage is not about the indicator at all
-_WITHHELD = re.compile(r"\b(not (publicly )?disclosed?|do(es)? not (publicly )?(disclose|share|provide|release)|"
-                       r"no (public )?information|cannot (share|disclose))\b", re.I)
+TOPIC_WEIGHT = 1.0  # the topic model's log-probability against the standardised relevance (weight 2)
+
+
+@dataclass
+class Analysis:
+    """Passages of the documents, their relevance to each indicator, the matching, and (with a
+    bank) the calibration features per indicator."""
+    passages: list[Passage]
+    scores: dict
+    order: object  # (indicators, passages): what ranks a passage as evidence
+    matched: dict[int, int]
+    features: list[list[float]] | None
 
 
 def _assignment(combined) -> dict[int, int]:
@@ -36,16 +50,40 @@ def evidence_of(passage: Passage) -> dict:
     return {"document": passage.document, "quote": passage.text, "start": passage.start, "end": passage.end}
 
 
+def analyse(checklist: Checklist, documents: list[tuple[str, str]], embedder, bank=None,
+            exclude_developer: str | None = None) -> Analysis:
+    """Return the passages, relevance, matching and features that suggestions are made from."""
+    from .topics import topic_model
+
+    passages: list[Passage] = [p for name, text in documents for p in split(name, text)]
+    if not passages:
+        return Analysis(passages, {}, None, {}, None)
+    count = len(checklist.indicators)
+    scores = relevance(checklist, passages, embedder, bank, exclude_developer)
+    order, features = scores["combined"], None
+    if bank is not None:
+        embeddings = scores["passage_embeddings"]
+        scores["topic"] = topic_model(bank, embedder, exclude_developer).log_probability(
+            count, [p.text for p in passages], embeddings)
+        scores["contrast"], scores["share"] = exemplar_contrast(bank, embedder, exclude_developer, count,
+                                                                embeddings)
+        order = scores["combined"] + TOPIC_WEIGHT * scores["topic"] / 2
+    matched = _assignment(order)
+    if bank is not None:
+        features = feature_rows(indicator_prior(bank.name, count, exclude_developer), matched, scores, passages)
+    return Analysis(passages, scores, order, matched, features)
+
+
 def suggest(checklist: Checklist, documents: list[tuple[str, str]], embedder=None,
             on_progress: Callable[[int, int], None] | None = None, bank="builtin",
-            exclude_developer: str | None = None, min_cosine: float = MIN_COSINE) -> dict:
+            exclude_developer: str | None = None, min_cosine: float = MIN_COSINE,
+            calibrator="builtin") -> dict:
     """Return the suggestion JSON: checklist, total, max, by_domain, by_subdomain, indicators.
 
     `bank` is an ExemplarBank, None for none, or "builtin" for the one shipped with a built-in
-    checklist; `exclude_developer` leaves that developer's own exemplars out. `min_cosine` (used
-    without a bank) suits MiniLM; other embedders have other scales."""
-    import numpy as np
-
+    checklist; `exclude_developer` leaves that developer's own exemplars (and its scores in the
+    indicator prior) out. `calibrator` is a Calibrator, None, or "builtin" for the bank's own.
+    `min_cosine` (used without a bank) suits MiniLM; other embedders have other scales."""
     if embedder is None:
         from .embedding import default_embedder
         embedder = default_embedder()
@@ -54,28 +92,45 @@ def suggest(checklist: Checklist, documents: list[tuple[str, str]], embedder=Non
         bank = builtin_bank(checklist.name)
     if bank is not None and max(item.position for item in bank.items) >= len(checklist.indicators):
         bank = None  # a bank for another indicator list
-    passages: list[Passage] = [p for name, text in documents for p in split(name, text)]
+    if calibrator == "builtin":
+        from .calibration import builtin_calibrator
+        from .embedding import MiniLMEmbedder
+
+        # The shipped calibrations were fitted on MiniLM features; other embedders have other scales.
+        minilm = isinstance(embedder, MiniLMEmbedder)
+        calibrator = builtin_calibrator(bank.name) if bank is not None and minilm else None
+    analysis = analyse(checklist, documents, embedder, bank, exclude_developer)
+    return decide(checklist, analysis, bank is not None, calibrator, min_cosine, on_progress)
+
+
+def decide(checklist: Checklist, analysis: Analysis, with_bank: bool, calibrator=None,
+           min_cosine: float = MIN_COSINE, on_progress: Callable[[int, int], None] | None = None) -> dict:
+    """Return the suggestion JSON from an analysis: a score, confidence and evidence per indicator."""
+    import numpy as np
+
+    passages, scores, matched = analysis.passages, analysis.scores, analysis.matched
     total, rows = len(checklist.indicators), []
-    if passages:
-        scores = relevance(checklist, passages, embedder, bank, exclude_developer)
-        combined, matched = scores["combined"], _assignment(scores["combined"])
     for index, indicator in enumerate(checklist.indicators):
         evidence, score, confidence = [], 0, 0.5
         if passages:
-            order = [int(j) for j in np.argsort(-combined[index])[:TOP_EVIDENCE]]
+            order = [int(j) for j in np.argsort(-analysis.order[index])[:TOP_EVIDENCE]]
             match = matched.get(index)
             if match is not None:
                 order = [match] + [j for j in order if j != match][:TOP_EVIDENCE - 1]
-                if bank is not None:
-                    estimate = float(scores["estimate"][index, match])
-                    score = int(estimate >= 0.5)
-                    confidence = 0.5 + abs(estimate - 0.5)
-                else:
-                    cosine = float(scores["cosine"][index, match])
-                    score = int(cosine >= min_cosine and not _WITHHELD.search(passages[match].text))
-                    confidence = 1 / (1 + math.exp(-abs(cosine - min_cosine) * 10))
+            if with_bank and calibrator is not None:
+                probability = calibrator.probability(analysis.features[index])
+                score, confidence = int(probability >= 0.5), max(probability, 1 - probability)
+            elif match is not None and with_bank:
+                estimate = float(scores["estimate"][index, match])
+                score = int(estimate >= 0.5)
+                confidence = 0.5 + abs(estimate - 0.5)
+            elif match is not None:
+                cosine = float(scores["cosine"][index, match])
+                score = int(cosine >= min_cosine and not WITHHELD.search(passages[match].text))
+                confidence = 1 / (1 + math.exp(-abs(cosine - min_cosine) * 10))
             else:
                 # No passage left for this indicator: the surer, the weaker its best fit.
+                combined = scores["combined"]
                 confidence = max(0.5, 1 / (1 + math.exp(float(combined[index, order[0]]) - 2.0)))
             evidence = [evidence_of(passages[j]) for j in order]
         rows.append({"domain": indicator.domain, "subdomain": indicator.subdomain,
