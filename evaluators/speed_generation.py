@@ -99,6 +99,9 @@ def configure_draft(draft: LoadedModel, num_assistant_tokens: int) -> dict:
     if num_assistant_tokens > 0:
         config.num_assistant_tokens = num_assistant_tokens
         config.num_assistant_tokens_schedule = "constant"
-    return {"num_assistant_tokens": config.num_assistant_tokens,
-            "num_assistant_tokens_schedule": config.num_assistant_tokens_schedule,
-            "assistant_confidence_threshold": getattr(config, "assistant_confidence_threshold", None)}
+    # Fields left unset take transformers' defaults at generate() time; report those values.
+    defaults_of = getattr(type(config), "_get_default_generation_params", None)
+    defaults = defaults_of() if callable(defaults_of) else {}
+    names = ("num_assistant_tokens", "num_assistant_tokens_schedule", "assistant_confidence_threshold")
+    return {name: getattr(config, name, None) if getattr(config, name, None) is not None else defaults.get(name)
+            for name in names}
