@@ -112,6 +112,7 @@ class Evaluator:
 
 
 _JSON_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
+_JSON_SAFE_INT = 2**53 - 1
 
 
 def _field_types(spec_class: type) -> dict[str, tuple[type, bool]]:
@@ -150,6 +151,9 @@ def make_spec(spec_class: type, params: dict) -> Any:
         if not ok:
             raise SpecError(f"parameter '{name}' must be {_JSON_TYPES[base]}"
                             f"{' or null' if nullable else ''}, got {type(value).__name__}")
+        if base is int and abs(value) > _JSON_SAFE_INT:
+            # Beyond 2**53 JSON readers (browsers, many clients) silently round the number.
+            raise SpecError(f"parameter '{name}' is out of range: at most {_JSON_SAFE_INT:,} in absolute value")
         values[name] = value
     spec = spec_class(**values)
     validate = getattr(spec, "validate", None)

@@ -72,3 +72,9 @@ def test_duplicate_ids_are_refused_because_resuming_needs_them(tiny_model):
     rows = [{"id": "a", "text": "one"}, {"id": "a", "text": "two"}]
     with pytest.raises(EvaluationError, match="id 'a' appears twice"):
         run_perplexity(tiny_model, rows)
+
+
+def test_integers_beyond_what_json_readers_keep_exactly_are_refused():
+    assert _spec(batch_size=2**53 - 1).batch_size == 2**53 - 1
+    with pytest.raises(SpecError, match="parameter 'batch_size' is out of range"):
+        _spec(batch_size=10**30)
