@@ -1,10 +1,11 @@
 """Suggested transparency scores against the FMTI experts' scores.
 
 For every developer report in ../shared/fmti/May2024/reports and Dec2025/reports, a document is
-made from its Disclosure texts (those that only say nothing is disclosed are dropped; where the
-Disclosure is empty but the Score is 1, the Justification stands in), without indicator names,
-justifications or scores, paragraphs shuffled with a fixed seed. Glassbox suggests scores for the
-edition's checklist; the figures compare them with the report's Score column.
+made from its Disclosure texts (those that say nothing beyond "not disclosed", as
+build_data.nothing_disclosed defines it, are dropped; where the Disclosure is empty but the Score
+is 1, the Justification stands in), without indicator names, justifications or scores,
+paragraphs shuffled with a fixed seed. Glassbox suggests scores for the edition's checklist; the
+figures compare them with the report's Score column.
 
 Honest split: per edition, developers sorted by name, every third held out (held_out()). The
 score calibration is fitted on development developers only: each development developer is scored

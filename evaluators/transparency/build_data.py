@@ -93,11 +93,30 @@ NOTHING = re.compile(r"^\W*(no (relevant )?information( is)?( was)? (provided|fo
                      r"not disclosed|n/?a\W*$|none\W*$|(we|the developer|[\w ]{1,40}) (do|does|did) not "
                      r"(publicly )?disclose|we (cannot|can't) disclose|this information is (proprietary|not)"
                      r"|no disclosure)", re.I)
+# A second clause that qualifies the refusal ("..., though the report notes ...") says something.
+CONTRAST = re.compile(r"\b(though|although|however|but|while|whereas|except|beyond|instead|apart from|other than)\b",
+                      re.I)
+# A sentence ends at . ! ? ; or : followed by white space, or at a line break.
+SENTENCE_BREAK = re.compile(r"[.!?;:]\s|\n")
 
 
 def nothing_disclosed(text: str) -> bool:
-    """Return True when a disclosure text only says that nothing is disclosed."""
-    return not text.strip() or bool(NOTHING.search(text.strip()))
+    """Return True when a disclosure text says nothing beyond "not disclosed".
+
+    That is: the text is empty, or it is one sentence (no sentence break: . ! ? ; or : followed
+    by white space, or a line break, once trailing punctuation and white space are stripped) that
+    opens with a non-disclosure phrase (NOTHING: "No information provided", "Not disclosed",
+    "We do not disclose", "This information is proprietary", ...) and contains no contrast word
+    (CONTRAST: though, however, but, beyond, ...). What such a sentence adds after the phrase is
+    its topic or reason ("about data acquisition", "publicly", "to protect intellectual
+    property"), not a disclosure. A second sentence, a line, a link or a contrast clause after
+    the refusal may carry content ("No disclosure. Updated: we ran a Private Beta ..."), so the
+    text is kept.
+    """
+    body = text.strip().rstrip(".!?;:\"' \t\n\u00a0")
+    if not body:
+        return True
+    return bool(NOTHING.search(body)) and not SENTENCE_BREAK.search(body) and not CONTRAST.search(body)
 
 
 def report_exemplars(folder: Path) -> list[dict]:

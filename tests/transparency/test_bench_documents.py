@@ -22,16 +22,18 @@ def test_a_report_becomes_a_shuffled_document_of_its_disclosures(tmp_path):
             ["Crawling", "d", "n", "No information provided.", "none", "", "0"],
             ["Compute", "d", "n", "", "Public paper says 1e24 FLOPs.", "", "1"],
             ["Energy", "d", "n", "", "nothing", "", "0"],
-            ["Labor", "d", "n", "Annotators were paid.\n\nThey were in Kenya.", "partial", "", "0"]]
+            ["Labor", "d", "n", "Annotators were paid.\n\nThey were in Kenya.", "partial", "", "0"],
+            ["Beta", "d", "n", "No disclosure.\nUpdated: a private beta ran for 5 weeks.", "scored from the update", "", "1"]]
     path = tmp_path / "Acme_fmtransparencyreport_Dec2025.csv"
     with open(path, "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows(rows)
     text, scores, spans = _bench().report_document(path)
-    assert scores == [1, 0, 1, 0, 0]
-    assert sorted(spans) == [0, 2, 4]
+    assert scores == [1, 0, 1, 0, 0, 1]
+    assert sorted(spans) == [0, 2, 4, 5]
     assert text[slice(*spans[0])] == "We trained on 3T tokens."
     assert text[slice(*spans[2])] == "Public paper says 1e24 FLOPs."
     assert text[slice(*spans[4])] == "Annotators were paid.\nThey were in Kenya."
-    for leaked in ("Data size", "Crawling", "fine", "partial", "No information"):
+    assert text[slice(*spans[5])] == "No disclosure.\nUpdated: a private beta ran for 5 weeks."
+    for leaked in ("Data size", "Crawling", "fine", "partial", "scored from", "No information"):
         assert leaked not in text
-    assert text.count("\n\n") == 2
+    assert text.count("\n\n") == 3

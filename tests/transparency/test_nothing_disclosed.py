@@ -1,0 +1,71 @@
+"""Which FMTI disclosures say nothing beyond "not disclosed" (dropped from the bench documents
+and the exemplar banks), checked on real rows of the December 2025 developer reports."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from evaluators.transparency.build_data import nothing_disclosed
+
+# (developer file prefix, body row, how the Disclosure begins)
+DROPPED = [
+    ("AI21_Labs", 17, "Not Disclosed"),
+    ("Alibaba", 1, "No information provided about public datasets."),
+    ("Alibaba", 37, "No information provided"),
+    ("Amazon", 2, "Amazon does not disclose this information publicly."),
+    ("Anthropic", 1, "This information is proprietary and not disclosed publicly to protect"),
+    ("Anthropic", 73, "We cannot disclose this information."),
+    ("Google", 15, "We do not disclose this."),
+    ("Google", 33, "We do not publicly disclose this highly confidential business information as"),
+    ("IBM", 95, "IBM does not publicly disclose statistics on developer"),
+    ("Writer", 65, "No disclosure to company"),
+    ("xAI", 18, "No information found on training data access."),
+]
+KEPT = [
+    ("Amazon", 56, "No disclosure.\u00a0\nUpdated: For the launch of Nova Premier, we launched a Private Beta"),
+    ("Amazon", 8, "Amazon does not disclose this information publicly. We do state publicly that"),
+    ("Amazon", 74, "Amazon does not disclose customers for the Amazon Nova models beyond those"),
+    ("Alibaba", 20, "No information provided about training compute, though the technical report notes"),
+    ("Anthropic", 74, "We cannot disclose this information.\n\n\nhttps://www.anthropic.com/"),
+    ("Google", 27, "While we do not disclose granular water usage per model"),
+    ("Google", 37, "We do not publicly disclose this information. Specific numbers of FLOPs"),
+]
+
+
+def _disclosure(fmti, prefix: str, row: int) -> tuple[str, int]:
+    (path,) = (fmti / "Dec2025" / "reports").glob(f"{prefix}_fmtransparencyreport_*.csv")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        body = list(csv.DictReader(f))
+    return body[row]["Disclosure"].strip(), int(body[row]["Score"])
+
+
+@pytest.mark.parametrize("prefix,row,begins", DROPPED)
+def test_a_bare_refusal_is_dropped(fmti, prefix, row, begins):
+    text, _ = _disclosure(fmti, prefix, row)
+    assert text.startswith(begins)
+    assert nothing_disclosed(text)
+
+
+@pytest.mark.parametrize("prefix,row,begins", KEPT)
+def test_a_refusal_followed_by_content_is_kept(fmti, prefix, row, begins):
+    text, _ = _disclosure(fmti, prefix, row)
+    assert text.startswith(begins)
+    assert not nothing_disclosed(text)
+
+
+def test_the_private_beta_disclosure_scored_1_is_kept(fmti):
+    text, score = _disclosure(fmti, "Amazon", 56)
+    assert score == 1 and "Private Beta" in text
+    assert not nothing_disclosed(text)
+
+
+@pytest.mark.parametrize("text", ["", "  \u00a0\n", "N/A", "None.", "Not disclosed."])
+def test_empty_and_placeholder_texts_are_dropped(text):
+    assert nothing_disclosed(text)
+
+
+@pytest.mark.parametrize("text", ["We trained on 3T tokens.", "None of the data was synthetic: all was crawled.",
+                                  "Not disclosed; the paper reports 1e24 FLOPs."])
+def test_ordinary_and_qualified_texts_are_kept(text):
+    assert not nothing_disclosed(text)
