@@ -129,3 +129,19 @@ def test_the_admin_saves_a_schedule_with_its_beat_task(admin_client, suite, tiny
     assert PeriodicTask.objects.get(name=schedule.periodic_task_name).crontab.minute == "5"
     admin_client.post(reverse("admin:schedules_schedule_delete", args=[schedule.pk]), {"post": "yes"})
     assert not Schedule.objects.exists() and not PeriodicTask.objects.filter(name=schedule.periodic_task_name).exists()
+
+
+def test_a_redelivered_beat_message_does_not_start_the_runs_again(
+        suite, tagged_model, enqueued, django_capture_on_commit_callbacks):
+    from glassbox.evaluations.models import Run
+    from workers.schedule_tasks import run_schedule
+
+    schedule = make_schedule(suite, tag="nightly")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = run_schedule.apply(args=[schedule.pk], task_id="beat-message-1").get()
+        again = run_schedule.apply(args=[schedule.pk], task_id="beat-message-1").get()
+    assert again == first and len(first) == 2 and sorted(enqueued) == sorted(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = run_schedule.apply(args=[schedule.pk], task_id="beat-message-2").get()
+    # The schedule reruns (forced): the next beat message starts new runs.
+    assert set(later).isdisjoint(first) and Run.objects.count() == 4

@@ -71,6 +71,8 @@ class ScheduledRun(models.Model):
 
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="scheduled_runs")
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="+")
+    # The beat message that started it: a redelivered message finds its runs instead of starting more.
+    trigger = models.CharField(max_length=255, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

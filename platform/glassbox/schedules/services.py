@@ -127,16 +127,25 @@ def delete_schedule(schedule: Schedule) -> None:
         schedule.delete()
 
 
-def run_schedule(schedule_id: int) -> list[Run]:
-    """Run the schedule's suite on its models and link every run to it; [] if it is gone or off."""
+def run_schedule(schedule_id: int, trigger: str = "") -> list[Run]:
+    """Run the schedule's suite on its models and link every run to it; [] if it is gone or off.
+
+    `trigger` names the beat message (its task id): when that message is delivered again (its
+    worker died after starting the runs), the runs it started are returned, not started again.
+    """
     schedule = Schedule.objects.select_related("suite").filter(pk=schedule_id).first()
     if schedule is None or not schedule.enabled:
         return []
+    if trigger:
+        started = [link.run for link in ScheduledRun.objects.filter(schedule=schedule, trigger=trigger)
+                   .select_related("run").order_by("id")]
+        if started:
+            return started
     # One transaction: the runs are sent to the workers only once their links exist.
     with transaction.atomic():
         runs = run_suite(schedule.suite, selected_models(schedule), force=schedule.rerun)
         for run in runs:
-            ScheduledRun.objects.get_or_create(schedule=schedule, run=run)
+            ScheduledRun.objects.get_or_create(schedule=schedule, run=run, defaults={"trigger": trigger})
         Schedule.objects.filter(pk=schedule.pk).update(last_started_at=timezone.now())
     return runs
 
