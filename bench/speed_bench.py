@@ -62,10 +62,9 @@ def main() -> int:
         from evaluators.demo_models import build_demo_models
 
         build_demo_models(MODELS)
-    from transformers.utils import logging
+    from evaluators.cli import _quiet_transformers
 
-    logging.disable_progress_bar()
-    logging.set_verbosity_error()
+    _quiet_transformers()
     first, second = measure(args), measure(args)
     show(first, "run 1")
     show(second, "run 2")

@@ -19,16 +19,32 @@ from .speed_timing import TokenClock
 class HFGenerator:
     """Calls generate() for one variant; `__call__(batch, streamer, call_number)` -> Generated."""
 
-    def __init__(self, loaded: LoadedModel, variant: Variant, encoded: list[list[int]], *,
-                 pad_id: int, eos_ids: list[int], settings: dict, draft: Any = None) -> None:
+    def __init__(self, loaded: LoadedModel, variant: Variant, encoded: list[list[int]], batches: list[list[int]],
+                 *, pad_id: int, eos_ids: list[int], settings: dict, draft: Any = None) -> None:
         self.loaded = loaded
         self.variant = variant
-        self.encoded = encoded
         self.pad_id = pad_id
         self.eos_ids = eos_ids
         self.settings = settings
         self.draft = draft
         self.forward_lengths: list[int] = []
+        # Everything but generate() itself is prepared here, outside the timed calls: the padded
+        # inputs of every batch, the generation config and the forward hook (removed by close()).
+        self.inputs = {tuple(batch): self._padded([encoded[i] for i in batch]) for batch in batches}
+        self.config = self._config()
+        self.hook = loaded.model.register_forward_pre_hook(self._record_forward, with_kwargs=True)
+
+    def close(self) -> None:
+        self.hook.remove()
+
+    def _padded(self, rows: list[list[int]]) -> tuple[Any, Any, list[int]]:
+        import torch
+
+        width = max(len(ids) for ids in rows)
+        device = self.loaded.device
+        input_ids = torch.tensor([[self.pad_id] * (width - len(ids)) + ids for ids in rows], device=device)
+        attention = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in rows], device=device)
+        return input_ids, attention, [len(ids) for ids in rows]
 
     def _record_forward(self, module: Any, args: tuple, kwargs: dict) -> None:
         ids = kwargs.get("input_ids") if kwargs.get("input_ids") is not None else (args[0] if args else None)
@@ -53,25 +69,19 @@ class HFGenerator:
     def __call__(self, batch: list[int], streamer: TokenClock, call_number: int) -> Generated:
         import torch
 
-        rows = [self.encoded[i] for i in batch]
-        width = max(len(ids) for ids in rows)
-        device = self.loaded.device
-        input_ids = torch.tensor([[self.pad_id] * (width - len(ids)) + ids for ids in rows], device=device)
-        attention = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in rows], device=device)
+        input_ids, attention, prompt_tokens = self.inputs[tuple(batch)]
+        width = input_ids.shape[1]
         extra = {"assistant_model": self.draft} if self.variant.name == "assisted" else {}
         if self.variant.name == "sample":
             torch.manual_seed(self.settings["seed"] + call_number)
         self.forward_lengths = []
-        handle = self.loaded.model.register_forward_pre_hook(self._record_forward, with_kwargs=True)
         try:
             with torch.inference_mode():
                 output = self.loaded.model.generate(
-                    input_ids=input_ids, attention_mask=attention, generation_config=self._config(),
+                    input_ids=input_ids, attention_mask=attention, generation_config=self.config,
                     streamer=streamer, **extra)
         except (RuntimeError, ValueError) as error:
             raise EvaluationError(f"variant {self.variant.key} failed in generate(): {error}") from error
-        finally:
-            handle.remove()
         sequences = output if isinstance(output, torch.Tensor) else output.sequences
         forwards = len(self.forward_lengths)
         drafted = 0
@@ -80,7 +90,7 @@ class HFGenerator:
             # token not yet in the cache plus that step's candidates.
             drafted = sum(self.forward_lengths) - width - (forwards - 1)
         return Generated(output_ids=sequences[:, width:].tolist(),
-                         prompt_tokens=[len(ids) for ids in rows],
+                         prompt_tokens=prompt_tokens,
                          target_forwards=forwards, drafted_tokens=drafted)
 
 

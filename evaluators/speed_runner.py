@@ -4,22 +4,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .base import EvaluationError, ModelRef, RunContext
+from .base import ModelRef, RunContext
 from .speed_protocol import MeasurementPlan, Variant, measure_variant
 from .speed_report import compare_with_baseline, headline, public_variant, variant_record
 
 
 def _batches(count: int, size: int) -> list[list[int]]:
     return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
-
-
-def _prompts(rows: list[dict]) -> list[str]:
-    prompts = []
-    for index, row in enumerate(rows):
-        if not isinstance(row.get("prompt"), str) or not row["prompt"]:
-            raise EvaluationError(f"row {index + 1}: field 'prompt' must be a non-empty string")
-        prompts.append(row["prompt"])
-    return prompts
 
 
 def _device_info(loaded: Any, bandwidth: dict) -> dict:
@@ -42,7 +33,7 @@ def measure_all(ctx: RunContext, spec: Any, variants: list[Variant], plan: Measu
     from .speed_roofline import kv_bytes_per_token, peak_bandwidth, weight_bytes
     from .speed_timing import TokenClock
 
-    prompts = _prompts(ctx.rows)
+    prompts = [row["prompt"] for row in ctx.rows]  # validated by datasets.read_dataset (kind "prompts")
     loaded = load_model(ctx.model, ctx.device, spec.dtype, spec.attn_implementation or None)
     ctx.on_environment(loaded.environment)
     draft, draft_settings = None, None
@@ -71,12 +62,17 @@ def measure_all(ctx: RunContext, spec: Any, variants: list[Variant], plan: Measu
             records[variant.key] = ctx.done[variant.key]
             continue
         ctx.on_progress(number * plan.min_repeats, total)
-        generator = HFGenerator(loaded, variant, encoded, pad_id=pad_id, eos_ids=eos_ids,
-                                settings=settings, draft=draft if variant.name == "assisted" else None)
+        batches = _batches(len(prompts), variant.batch_size)
         scope = reset_peak(loaded.device)
-        measurement = measure_variant(
-            generator, _batches(len(prompts), variant.batch_size), plan, make_streamer, set(eos_ids),
-            on_pass=lambda passes, n=number: ctx.on_progress(n * plan.min_repeats + min(passes, plan.min_repeats), total))
+        generator = HFGenerator(loaded, variant, encoded, batches, pad_id=pad_id, eos_ids=eos_ids,
+                                settings=settings, draft=draft if variant.name == "assisted" else None)
+        try:
+            measurement = measure_variant(
+                generator, batches, plan, make_streamer, set(eos_ids),
+                on_pass=lambda passes, n=number: ctx.on_progress(n * plan.min_repeats + min(passes, plan.min_repeats),
+                                                                 total))
+        finally:
+            generator.close()
         memory = {**read_peak(loaded.device), "peak_memory_scope": scope}
         record = variant_record(variant, measurement, memory=memory, weights=weights,
                                 kv_per_token=kv_per_token, bandwidth_gbps=bandwidth["gbps"])

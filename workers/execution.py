@@ -98,7 +98,7 @@ def execute(run_id: int, *, only_if_queued: bool = False) -> None:
     try:
         evaluator = evaluator_registry.get(name) if name else None
     except KeyError as error:
-        services.fail_run(run_id, f"{error.args[0]}; is this worker running an older release?")
+        _write(services.fail_run, run_id, f"{error.args[0]}; is this worker running an older release?")
         return
     # Timings must not share the device: a speed run waits for the device to itself.
     with device_lock(exclusive=bool(evaluator and evaluator.exclusive_device)):

@@ -36,9 +36,10 @@ def test_a_speed_run_waits_for_the_device_and_then_measures_alone(redis_stack, t
     second = stack.start_worker()
     log = stack.var_dir / f"worker-{len(stack.workers) - 1}.log"
     deadline = time.monotonic() + 120
-    while "ready" not in log.read_text() and second.poll() is None and time.monotonic() < deadline:
+    while "received" not in log.read_text() and second.poll() is None and time.monotonic() < deadline:
         time.sleep(0.3)
-    # The second worker is up and has taken the speed run while the device is still busy.
+    # The second worker is up and has received the speed run while the device is still busy.
+    assert second.poll() is None and "received" in log.read_text(), stack.logs()
     assert stack.run_status(perplexity["id"])["status"] == "running", "the test needs an overlap"
     assert stack.run_status(speed["id"])["status"] == "queued"
 

@@ -49,11 +49,18 @@ def test_readers_with_other_visibility_get_their_own_table(seeded, models, board
     assert "a" in {row["model"] for row in mine["rows"]}
 
 
-def test_the_json_export_body_is_cached_and_follows_new_runs(anon, seeded, models, board, text_version):
+def test_the_json_export_body_is_cached_and_follows_new_runs(anon, seeded, models, board, text_version,
+                                                             monkeypatch):
     import json
 
+    from glassbox.leaderboards import exports
+
+    rendered = []
+    real = exports.json_bytes
+    monkeypatch.setattr("glassbox.leaderboards.views.json_bytes", lambda table: rendered.append(1) or real(table))
     first = anon.get("/api/leaderboards/ppl/export.json").content
-    assert anon.get("/api/leaderboards/ppl/export.json").content == first  # served from the cache
+    assert anon.get("/api/leaderboards/ppl/export.json").content == first
+    assert len(rendered) == 1  # the second body came from the cache
     seed_run(models["d"], text_version, [0.5 * t for t in TOKENS])
     body = json.loads(anon.get("/api/leaderboards/ppl/export.json").content)
     assert body["rows"][0]["model"] == "d" and body["rows"][0]["cells"]["perplexity"]["value"] < 2

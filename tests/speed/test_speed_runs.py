@@ -93,6 +93,26 @@ def test_a_resumed_run_keeps_finished_variants(speed_models, prompts_file):
     assert report["variants"][1]["identical_to_greedy"] is True
 
 
+def test_execute_takes_the_device_lock_exclusively_for_a_speed_run(registered, monkeypatch):
+    from contextlib import contextmanager
+
+    from glassbox.evaluations import services
+    from workers import execution
+
+    taken = []
+
+    @contextmanager
+    def recording_lock(exclusive: bool):
+        taken.append(exclusive)
+        yield
+
+    monkeypatch.setattr(execution, "device_lock", recording_lock)
+    speed = services.start_run(evaluator="speed", model=registered["target"], dataset_version=registered["version"],
+                               params={**PARAMS, "variants": "greedy", "min_repeats": 1})
+    execution.execute(speed.pk)
+    assert taken == [True]
+
+
 def test_a_speed_run_holds_the_device_alone(settings, tmp_path):
     from workers.device_lock import device_lock, lock_path
 

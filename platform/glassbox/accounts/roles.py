@@ -118,11 +118,15 @@ def visible_leaderboards(user, queryset: QuerySet | None = None, prefix: str = "
 
 
 def visible_audits(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Return the audits `user` may see: auditors see every audit, everyone else the published ones."""
+    """Return the audits `user` may see: auditors see every audit; everyone else the published ones
+    whose subject is not a model hidden from them."""
     from glassbox.transparency.models import Audit
 
     queryset = Audit.objects.all() if queryset is None else queryset
-    return queryset if can_audit(user) else queryset.filter(published_at__isnull=False)
+    if can_audit(user):
+        return queryset
+    return queryset.filter(Q(published_at__isnull=False)
+                           & (Q(subject__model__isnull=True) | _open_to(user, "subject__model__")))
 
 
 def hidden_model_slugs(user, slugs: Iterable[str]) -> set[str]:
@@ -150,7 +154,3 @@ def can_cancel_run(user, run) -> bool:
     """Return True for an administrator, or for a contributor cancelling a run they started."""
     return is_admin(user) or (can_contribute(user) and run.requested_by_id == user.pk)
 
-
-def owner_of_new(user):
-    """Return the user to record as the owner of something `user` creates (None for anonymous)."""
-    return user if _signed_in(user) else None

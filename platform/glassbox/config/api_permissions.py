@@ -16,9 +16,3 @@ class ContributorWritesOrReadOnly(BasePermission):
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or roles.can_contribute(request.user)
 
-
-class AuditorWritesOrReadOnly(BasePermission):
-    """Reads from anyone; writes from auditors."""
-
-    def has_permission(self, request, view) -> bool:
-        return request.method in SAFE_METHODS or roles.can_audit(request.user)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
 from evaluators.base import SpecError, spec_to_dict
+from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion, Model
 
 from .fingerprint import fingerprint, unstorable_parameters
@@ -65,9 +66,7 @@ def _named_models(entry, spec: dict, user=None) -> dict[str, dict]:
 
     A person may only name models they can see; runs started by the system (user None) any model.
     """
-    from glassbox.accounts import roles
-
-    candidates = Model.objects.all() if getattr(user, "pk", None) is None else roles.visible_models(user)
+    candidates = Model.objects.all() if user is None else roles.visible_models(user)
     identities = {}
     for name in entry.model_params:
         slug = spec.get(name)

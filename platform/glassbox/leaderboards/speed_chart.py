@@ -3,7 +3,7 @@ the greedy output tokens/s of its latest succeeded speed run (any prompt set, an
 chart names the run and device of every point so a reader can judge the comparison)."""
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from glassbox.evaluations.models import MetricResult, Run
 from glassbox.registry.models import Model
@@ -13,9 +13,11 @@ from .pareto import pareto_front
 SPEED_METRIC = "output_tokens_per_s"
 
 
-def latest_speed(model_slugs: list[str]) -> dict[str, dict]:
-    """Return {model slug: {"tokens_per_s", "run", "device"}} from each model's latest speed run (2 queries)."""
-    latest = (Run.objects.filter(model=OuterRef("pk"), evaluator="speed", status=Run.Status.SUCCEEDED)
+def latest_speed(model_slugs: list[str], runs: QuerySet | None = None) -> dict[str, dict]:
+    """Return {model slug: {"tokens_per_s", "run", "device"}} from each model's latest speed run among
+    `runs` (the reader's visible runs; every run when None), in 2 queries."""
+    runs = Run.objects.all() if runs is None else runs
+    latest = (runs.filter(model=OuterRef("pk"), evaluator="speed", status=Run.Status.SUCCEEDED)
               .order_by("-finished_at").values("pk")[:1])
     run_of = dict(Model.objects.filter(slug__in=model_slugs).annotate(speed_run=Subquery(latest))
                   .exclude(speed_run=None).values_list("slug", "speed_run"))
@@ -26,12 +28,12 @@ def latest_speed(model_slugs: list[str]) -> dict[str, dict]:
             for model, run in run_of.items() if run in by_run}
 
 
-def quality_speed_chart(table: dict) -> dict | None:
+def quality_speed_chart(table: dict, runs: QuerySet | None = None) -> dict | None:
     """Return the scatter's points and Pareto front for a leaderboard table, or None with fewer than
-    two models that have both numbers."""
+    two models that have both numbers. `runs` are the speed runs the reader may see."""
     primary = table["leaderboard"]["primary_metric"]
     direction = table["leaderboard"].get("direction", "higher")
-    speeds = latest_speed([row["model"] for row in table["rows"]])
+    speeds = latest_speed([row["model"] for row in table["rows"]], runs)
     points = []
     for row in table["rows"]:
         speed = speeds.get(row["model"])

@@ -69,7 +69,7 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
              "minus": [None if cell["ci_low"] is None else cell["value"] - cell["ci_low"] for cell in cells]}
     snapshots = [] if snapshot else board.snapshots.all()[:20]
     # Speed runs are live data: a snapshot shows what it froze and nothing measured since.
-    speed = None if snapshot else quality_speed_chart(table)
+    speed = None if snapshot else quality_speed_chart(table, roles.visible_runs(_reader(request)))
     return render(request, "leaderboards/leaderboard_detail.html",
                   {"leaderboard": board, "table": table, "chart": chart, "snapshot": snapshot,
                    "snapshots": snapshots, "speed_chart": speed})

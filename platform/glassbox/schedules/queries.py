@@ -31,8 +31,10 @@ def suites() -> QuerySet[Suite]:
     return Suite.objects.prefetch_related(Prefetch("entries", queryset=entries))
 
 
-def schedules() -> QuerySet[Schedule]:
-    return Schedule.objects.select_related("suite").prefetch_related("listed_models")
+def schedules(user) -> QuerySet[Schedule]:
+    """Every schedule, listing only the models `user` may see (a private model's name stays hidden)."""
+    return Schedule.objects.select_related("suite").prefetch_related(
+        Prefetch("listed_models", queryset=roles.visible_models(user)))
 
 
 def reproductions(run: Run) -> dict:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,10 +17,10 @@ from .models import Schedule, Suite
 
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/index.html",
-                  {"schedules": queries.schedules(), "suites": queries.suites()})
+                  {"schedules": queries.schedules(request.user), "suites": queries.suites()})
 
 
-@staff_member_required
+@role_required(roles.is_admin)
 def schedule_edit(request: HttpRequest, schedule_id: int | None = None) -> HttpResponse:
     schedule = get_object_or_404(Schedule, pk=schedule_id) if schedule_id else None
     form = ScheduleForm(request.POST or None, instance=schedule)
@@ -32,7 +31,7 @@ def schedule_edit(request: HttpRequest, schedule_id: int | None = None) -> HttpR
     return render(request, "schedules/form.html", {"form": form, "title": "Edit schedule" if schedule else "New schedule"})
 
 
-@staff_member_required
+@role_required(roles.is_admin)
 @require_POST
 def schedule_delete(request: HttpRequest, schedule_id: int) -> HttpResponse:
     services.delete_schedule(get_object_or_404(Schedule, pk=schedule_id))
@@ -40,7 +39,7 @@ def schedule_delete(request: HttpRequest, schedule_id: int) -> HttpResponse:
     return redirect("schedules:index")
 
 
-@staff_member_required
+@role_required(roles.is_admin)
 def suite_create(request: HttpRequest) -> HttpResponse:
     form = SuiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -53,7 +52,7 @@ def suite_create(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/form.html", {"form": form, "title": "New suite"})
 
 
-@staff_member_required
+@role_required(roles.is_admin)
 def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
     suite = get_object_or_404(Suite, slug=slug)
     form = EntryForm(request.POST or None)

@@ -120,7 +120,7 @@ class AuditViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=AuditCreateSerializer, responses={201: AuditDetailSerializer})
     def create(self, request, *args, **kwargs):
-        incoming = AuditCreateSerializer(data=request.data)
+        incoming = AuditCreateSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)
         audit = services.create_audit(**incoming.validated_data, user=request.user)
         return self._detail(audit, status.HTTP_201_CREATED)

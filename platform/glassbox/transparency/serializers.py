@@ -4,6 +4,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from glassbox.accounts import roles
 from glassbox.registry.models import Model
 
 from . import queries
@@ -142,6 +143,13 @@ class AuditCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text="The audited model's name.")
     model = serializers.SlugRelatedField(slug_field="slug", queryset=Model.objects.all(), required=False,
                                          allow_null=True, default=None, help_text="A registered model's slug.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only a model the auditor may see can be the subject: others read as unknown slugs.
+            self.fields["model"].queryset = roles.visible_models(request.user)
 
 
 class _AuditIndicatorField(serializers.Serializer):
