@@ -13,6 +13,11 @@ with a calibration fitted on the other development developers (leave one out), h
 the calibration fitted on all of them (the one shipped, written by --write-calibration). Exemplars
 and the indicator prior never include the developer being scored; the bench checks this.
 
+Two diagnostics say where the disagreements come from: "matched to own indicator" is the share
+of paragraphs the one-to-one matching gives to the indicator they were written for, and "with a
+perfect matching" scores every developer again with each indicator matched to its own paragraph
+(features recomputed, calibrations refitted the same way): what the score decision alone reaches.
+
 Run: .venv/bin/python bench/transparency_bench.py [--fake-embedder] [--write-calibration]
 """
 from __future__ import annotations
@@ -101,8 +106,27 @@ def own_exemplars_used(bank, developer: str, spans: dict, text: str) -> tuple[in
     return own, same
 
 
+def perfect_matching(analysis, spans: dict, prior: list[float]):
+    """Return the analysis with every indicator matched to its own paragraph, features recomputed."""
+    from dataclasses import replace
+
+    from evaluators.transparency.calibration import feature_rows
+
+    first_passage = {passage.start: k for k, passage in enumerate(analysis.passages)}
+    matched = {index: first_passage[start] for index, (start, _) in spans.items() if start in first_passage}
+    return replace(analysis, matched=matched,
+                   features=feature_rows(prior, matched, analysis.scores, analysis.passages))
+
+
+def own_indicator_share(analysis, spans: dict) -> tuple[int, int]:
+    """Return (paragraphs matched to the indicator they were written for, paragraphs)."""
+    hits = sum(analysis.matched.get(index) is not None and analysis.passages[analysis.matched[index]].start == start
+               for index, (start, _) in spans.items())
+    return hits, len(spans)
+
+
 def main() -> int:
-    from evaluators.transparency.calibration import DATA_DIR, fit
+    from evaluators.transparency.calibration import DATA_DIR, fit, indicator_prior
     from evaluators.transparency.checklists import builtin
     from evaluators.transparency.embedding import HashingEmbedder, cached_default_embedder
     from evaluators.transparency.exemplars import builtin_bank
@@ -118,7 +142,8 @@ def main() -> int:
         for developer, path in developers.items():
             text, truth, spans = report_document(path)
             analysis = analyse(checklist, [(developer, text)], embedder, bank, developer)
-            cases[developer] = (text, truth, spans, analysis)
+            cases[developer] = (text, truth, spans, analysis,
+                                perfect_matching(analysis, spans, indicator_prior(bank.name, 100, developer)))
             own, identical = own_exemplars_used(bank, developer, spans, text)
             leaks, same = leaks + own, same + identical
         print(f"{edition} development: {', '.join(d for d in developers if d not in held)}")
@@ -126,24 +151,30 @@ def main() -> int:
         print(f"{edition} exemplars of the scored developer used: {leaks}; other developers' exemplars "
               f"identical to a scored paragraph: {same}")
         development = [d for d in developers if d not in held]
-        rows = {d: (cases[d][3].features, cases[d][1]) for d in development}
 
-        def calibration(without: str | None):
-            pairs = [rows[d] for d in development if d != without]
+        def calibration(without: str | None, perfect: bool = False):
+            pairs = [(cases[d][4 if perfect else 3].features, cases[d][1]) for d in development if d != without]
             return fit([r for f, _ in pairs for r in f], [s for _, t in pairs for s in t])
 
         shipped = calibration(None)
         if "--write-calibration" in sys.argv and not isinstance(embedder, HashingEmbedder):
             (DATA_DIR / f"{bank.name}-calibration.json").write_text(shipped.to_json(), encoding="utf-8")
-        groups = {label: {"truth": [], "guess": [], "vote": [], "base": [], "hits": 0, "asked": 0}
+        shipped_perfect = calibration(None, perfect=True)
+        groups = {label: {"truth": [], "guess": [], "vote": [], "base": [], "perfect": [], "hits": 0, "asked": 0,
+                          "own": 0, "paragraphs": 0}
                   for label in ("development", "held out")}
-        for developer, (text, truth, spans, analysis) in cases.items():
+        for developer, (text, truth, spans, analysis, perfect) in cases.items():
             label = "held out" if developer in held else "development"
             result = decide(checklist, analysis, True, shipped if developer in held else calibration(developer))
             guess = [row["score"] for row in result["indicators"]]
             group = groups[label]
             group["truth"] += truth
             group["guess"] += guess
+            ideal = decide(checklist, perfect, True,
+                           shipped_perfect if developer in held else calibration(developer, perfect=True))
+            group["perfect"] += [row["score"] for row in ideal["indicators"]]
+            own, paragraphs = own_indicator_share(analysis, spans)
+            group["own"], group["paragraphs"] = group["own"] + own, group["paragraphs"] + paragraphs
             group["vote"] += [row["score"] for row in decide(checklist, analysis, True, None)["indicators"]]
             group["base"] += tfidf_baseline(checklist, text)
             for index, (start, end) in spans.items():
@@ -156,6 +187,9 @@ def main() -> int:
             print(f"{edition} {label:11s} {figures(g['truth'], g['guess'], g['hits'], g['asked'])}")
             print(f"{edition} {label:11s}   exemplar vote, uncalibrated: {figures(g['truth'], g['vote'])}")
             print(f"{edition} {label:11s}   plain TF-IDF baseline:       {figures(g['truth'], g['base'])}")
+            print(f"{edition} {label:11s}   with a perfect matching:     {figures(g['truth'], g['perfect'])}")
+            print(f"{edition} {label:11s}   matched to own indicator:    {g['own'] / max(1, g['paragraphs']):.3f} "
+                  f"of {g['paragraphs']} paragraphs")
     return 0
 
 

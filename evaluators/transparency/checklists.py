@@ -9,6 +9,7 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -185,6 +186,9 @@ def load(name_or_path: str) -> Checklist:
     return read(name_or_path)
 
 
+@lru_cache(maxsize=1)
 def reference_scores() -> dict:
-    """Return the official FMTI per-indicator scores: {edition: {developer: [0/1 per row]}}."""
+    """Return the official FMTI per-indicator scores: {edition: {developer: [0/1 per row]}}.
+
+    Read once per process; callers only read it."""
     return json.loads((DATA_DIR / "fmti-scores.json").read_text(encoding="utf-8"))

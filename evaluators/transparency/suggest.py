@@ -21,7 +21,10 @@ from .ranking import relevance
 
 TOP_EVIDENCE = 3
 MIN_COSINE = 0.25  # without exemplars: below this the passage is not about the indicator at all
-TOPIC_WEIGHT = 1.0  # the topic model's log-probability against the standardised relevance (weight 2)
+# The topic model's log-probability against the standardised relevance (weight 2). It tells
+# indicators apart best, so it leads: on the bench's development developers a weight of 8 matched
+# more paragraphs to their own indicator than 1, 2, 4 or 16.
+TOPIC_WEIGHT = 8.0
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.text import slugify
 
-from glassbox.accounts.queries import user_by_username
+from glassbox.accounts.queries import owner_option
 from glassbox.registry import queries, services
 from glassbox.registry.models import Dataset
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 dataset = queries.dataset_by_slug(slug)
                 if dataset is None:
                     dataset = services.create_dataset(name=name, kind=kind, description=description, slug=slug,
-                                                      owner=_owner(options.get("owner")),
+                                                      owner=owner_option(options.get("owner")),
                                                       is_private=options["private"])
                 elif dataset.kind != kind:
                     raise CommandError(f"dataset '{slug}' holds {dataset.kind} data, not {kind}")
@@ -45,12 +45,3 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         summary = f"{dataset.slug} v{version.number}: {version.row_count} rows, sha256 {version.sha256}"
         self.stdout.write(summary if created else f"{summary} (unchanged: the file is identical to this version)")
-
-
-def _owner(username: str | None):
-    if not username:
-        return None
-    user = user_by_username(username)
-    if user is None:
-        raise CommandError(f"--owner: no user named '{username}'")
-    return user

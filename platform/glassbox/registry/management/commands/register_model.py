@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
-from glassbox.accounts.queries import user_by_username
+from glassbox.accounts.queries import owner_option
 from glassbox.registry import queries, services
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         try:
             model = services.register_model(name=name, source=source, revision=revision, slug=slug,
                                             description=description, license=license, tags=tags,
-                                            owner=_owner(options.get("owner")), is_private=options["private"])
+                                            owner=owner_option(options.get("owner")), is_private=options["private"])
         except services.RegistrationError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"{model.slug}: registered {model.architecture}, "
@@ -49,12 +49,3 @@ def _same_source(stored: str, given: str) -> bool:
     # Local sources are stored resolved, so a path given through a link still matches.
     given = given.strip()
     return stored == given or (given.startswith("/") and stored == str(Path(given).resolve()))
-
-
-def _owner(username: str | None):
-    if not username:
-        return None
-    user = user_by_username(username)
-    if user is None:
-        raise CommandError(f"--owner: no user named '{username}'")
-    return user
