@@ -26,6 +26,13 @@ def test_json_export_in_six_queries(anon, board, seeded, django_assert_num_queri
     assert body["rows"][3]["fingerprint"] == seeded["d"].fingerprint
 
 
+def test_token_export_looks_the_token_up_once(staff, board, seeded, django_assert_num_queries):
+    # The six of the anonymous export plus one token lookup, however many helpers ask who reads.
+    with django_assert_num_queries(7):
+        body = staff.get("/api/leaderboards/ppl/export.json").json()
+    assert [row["model"] for row in body["rows"]] == ["a", "b", "c", "d"]
+
+
 def test_csv_export_escapes_formula_cells(anon, board, seeded):
     response = anon.get("/api/leaderboards/ppl/export.csv")
     assert response["Content-Type"].startswith("text/csv")

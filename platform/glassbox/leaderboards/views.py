@@ -20,12 +20,15 @@ from .visibility import visible_table
 
 def _reader(request: HttpRequest):
     """Return the API token's user when the request carries one (the exports live under /api/), else the
-    session's user."""
-    try:
-        found = TokenAuthentication().authenticate(request)
-    except AuthenticationFailed:
-        found = None  # a wrong token reads as anonymous: it sees only what anyone sees
-    return found[0] if found else request.user
+    session's user. Looked up once per request: several helpers of one view ask."""
+    reader = getattr(request, "_glassbox_reader", None)
+    if reader is None:
+        try:
+            found = TokenAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            found = None  # a wrong token reads as anonymous: it sees only what anyone sees
+        reader = request._glassbox_reader = found[0] if found else request.user
+    return reader
 
 
 def _leaderboard(request: HttpRequest, slug: str) -> Leaderboard:
