@@ -145,3 +145,13 @@ def test_a_redelivered_beat_message_does_not_start_the_runs_again(
         later = run_schedule.apply(args=[schedule.pk], task_id="beat-message-2").get()
     # The schedule reruns (forced): the next beat message starts new runs.
     assert set(later).isdisjoint(first) and Run.objects.count() == 4
+
+
+def test_tag_selection_matches_whole_tags_only(suite, tagged_model, tiny_model_dir):
+    from glassbox.registry.services import register_model
+    from glassbox.schedules import services
+
+    register_model(name="Near miss", slug="near", source=str(tiny_model_dir), tags=["nightly-extra", "NIGHTLY"])
+    also = register_model(name="Also nightly", slug="also", source=str(tiny_model_dir), tags=["gpu", "nightly"])
+    schedule = make_schedule(suite, tag="nightly")
+    assert [model.slug for model in services.selected_models(schedule)] == ["also", "tagged"]

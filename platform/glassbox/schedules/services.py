@@ -93,8 +93,10 @@ def selected_models(schedule: Schedule) -> list[Model]:
     """Return the models with the schedule's tag plus its listed models, by name, each once."""
     chosen = {model.pk: model for model in schedule.listed_models.all()}
     if schedule.tag:
-        # Tags are a JSON list; filtering in Python works on SQLite and PostgreSQL alike.
-        chosen.update({model.pk: model for model in Model.objects.all() if schedule.tag in (model.tags or [])})
+        # Tags are a JSON list. The database narrows by the tag's text (JSON contains-a-list is not
+        # on SQLite); the exact check in Python drops models where it is only part of another tag.
+        candidates = Model.objects.filter(tags__icontains=schedule.tag)
+        chosen.update({model.pk: model for model in candidates if schedule.tag in (model.tags or [])})
     return sorted(chosen.values(), key=lambda model: (model.name, model.pk))
 
 
