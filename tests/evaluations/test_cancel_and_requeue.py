@@ -149,3 +149,25 @@ def test_a_resent_message_does_not_start_a_run_a_worker_already_runs(run):
 def test_a_resent_message_starts_a_run_that_is_still_queued(run):
     started = services.begin_attempt(run.pk, only_if_queued=True)
     assert (started.status, started.attempts) == (Run.Status.RUNNING, 1)
+
+
+def test_a_sweep_costs_four_queries_however_many_runs_it_sends_again(
+        run, tiny_model, text_version, enqueued, sent, settings, django_assert_num_queries):
+    settings.GLASSBOX_STALE_RUN_SECONDS = 600
+    stale = [_running_with_heartbeat(run, timedelta(seconds=700))]
+    waiting = []
+    for _ in range(3):
+        stale.append(_running_with_heartbeat(
+            services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version, force=True),
+            timedelta(seconds=700)))
+        waiting.append(_queued_since(
+            services.start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version, force=True),
+            timedelta(seconds=700)))
+    sent.clear()
+    enqueued.clear()
+    with django_assert_num_queries(4):  # find and refresh the stale runs, then the waiting ones
+        requeued = services.requeue_stale_runs()
+    assert sorted(requeued) == sorted(r.pk for r in stale + waiting)
+    assert sorted(enqueued) == sorted(r.pk for r in stale)
+    assert sorted(args[0] for _, args, _, _ in sent) == sorted(r.pk for r in waiting)
+    assert services.requeue_stale_runs() == []  # every one was refreshed

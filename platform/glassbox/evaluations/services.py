@@ -186,18 +186,18 @@ def requeue_stale_runs() -> list[int]:
     send again the runs queued for longer than GLASSBOX_STALE_RUN_SECONDS."""
     cutoff = timezone.now() - timedelta(seconds=settings.GLASSBOX_STALE_RUN_SECONDS)
     stale = list(Run.objects.filter(status=Run.Status.RUNNING, heartbeat_at__lt=cutoff))
+    Run.objects.filter(pk__in=[run.pk for run in stale]).update(heartbeat_at=timezone.now())
     for run in stale:
         log.warning("run %s: no heartbeat since %s, queuing it again", run.pk, run.heartbeat_at)
-        Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
         enqueue(run)
     # A broker that restarts without persistence (Redis with --save "") loses queued messages, and
     # their runs would wait forever. heartbeat_at of a queued run is when it was last re-sent, so a
     # long queue behind busy workers gets one more message per period, not one per sweep.
     waiting = list(Run.objects.filter(status=Run.Status.QUEUED, created_at__lt=cutoff)
                    .exclude(heartbeat_at__gte=cutoff))
+    Run.objects.filter(pk__in=[run.pk for run in waiting]).update(heartbeat_at=timezone.now())
     for run in waiting:
         log.warning("run %s: still queued since %s, sending it again", run.pk, run.created_at)
-        Run.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
         resend_queued(run)
     return [run.pk for run in stale + waiting]
 
