@@ -165,6 +165,15 @@ def make_spec(spec_class: type, params: dict) -> Any:
     return spec
 
 
+def checked_spec(spec_class: type, spec: Any) -> Any:
+    """Return `spec` (None for the defaults, a JSON object, or a spec) as a checked spec_class.
+
+    A spec object is checked again as its JSON form, so one built in code obeys the same rules."""
+    if spec is None:
+        return spec_class()
+    return make_spec(spec_class, spec if isinstance(spec, dict) else spec_to_dict(spec))
+
+
 def spec_to_dict(spec: Any) -> dict:
     """Every field of the spec, defaults included, so equal specs serialise equally."""
     return dataclasses.asdict(spec)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec
 from .bbq_scoring import NORMALIZATIONS
 from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
@@ -48,8 +48,7 @@ def run(ctx: RunContext) -> dict:
     from .bbq_summary import summarize
     from .loading import context_length, load_model
 
-    spec = ctx.spec if ctx.spec is not None else BBQSpec()
-    spec = make_spec(BBQSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    spec = checked_spec(BBQSpec, ctx.spec)
     if not ctx.rows:
         raise EvaluationError("the dataset has no BBQ examples")
     keys = row_keys(ctx.rows, "examples")

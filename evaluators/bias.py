@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec
 from .bias_scoring import METHODS
 from .bias_summary import summarize
 from .oom import BatchBackoff
@@ -65,8 +65,7 @@ def run(ctx: RunContext) -> dict:
     from .bias_scoring import score_pairs
     from .loading import context_length, load_model
 
-    spec = ctx.spec if ctx.spec is not None else BiasSpec()
-    spec = make_spec(BiasSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    spec = checked_spec(BiasSpec, ctx.spec)
     keys = pair_keys(ctx.rows)
     if not keys:
         raise EvaluationError("the dataset has no sentence pairs")

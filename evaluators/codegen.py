@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict
 from .codegen_prompts import TEMPLATES
 from .codegen_text import parse_stop
 from .oom import BatchBackoff
@@ -113,8 +113,7 @@ def run(ctx: RunContext) -> dict:
     from .codemetrics import score_corpus, score_samples
     from .loading import load_model
 
-    spec = ctx.spec if ctx.spec is not None else CodegenSpec()
-    spec = make_spec(CodegenSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    spec = checked_spec(CodegenSpec, ctx.spec)
     if not ctx.rows:
         raise EvaluationError("the dataset has no rows")
     keys, lang = row_keys_and_language(ctx.rows)

@@ -25,8 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import (EvaluationError, Evaluator, Metric, RunContext, SpecError, make_spec,
-                   spec_to_dict)
+from .base import EvaluationError, Evaluator, Metric, RunContext, SpecError, checked_spec
 from .perplexity_summary import summarize
 from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
@@ -102,8 +101,7 @@ def run(ctx: RunContext) -> dict:
     from .loading import context_length, load_model
     from .perplexity_groups import score_group
 
-    spec = ctx.spec if ctx.spec is not None else PerplexitySpec()
-    spec = make_spec(PerplexitySpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    spec = checked_spec(PerplexitySpec, ctx.spec)
     keys = document_keys(ctx.rows)
     if not keys:
         raise EvaluationError("the dataset has no documents")

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, make_spec, spec_to_dict
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict
 from .speed_protocol import VARIANTS, MeasurementPlan, plan_variants
 
 
@@ -89,8 +89,7 @@ def run(ctx: RunContext) -> dict:
     """Measure every variant on ctx.rows (prompts) and return the report."""
     from .speed_runner import measure_all
 
-    spec = ctx.spec if ctx.spec is not None else SpeedSpec()
-    spec = make_spec(SpeedSpec, spec if isinstance(spec, dict) else spec_to_dict(spec))
+    spec = checked_spec(SpeedSpec, ctx.spec)
     if not ctx.rows:
         raise EvaluationError("the prompt set has no rows")
     draft_ref = ctx.models.get("draft")
