@@ -21,6 +21,11 @@ DROPPED = [
     ("IBM", 95, "IBM does not publicly disclose statistics on developer"),
     ("Writer", 65, "No disclosure to company"),
     ("xAI", 18, "No information found on training data access."),
+    # The verb says it is not disclosed, wherever the sentence puts it.
+    ("Alibaba", 31, "No code provided in relation to model training."),
+    ("Amazon", 21, "Compute used to train Amazon Nova Premier is not disclosed."),
+    ("Amazon", 95, "Amazon does not publish statistics on Acceptable Use Policies"),
+    ("Midjourney", 31, "No code provided for training."),
 ]
 KEPT = [
     ("Amazon", 56, "No disclosure.\u00a0\nUpdated: For the launch of Nova Premier, we launched a Private Beta"),
@@ -30,6 +35,9 @@ KEPT = [
     ("Anthropic", 74, "We cannot disclose this information.\n\n\nhttps://www.anthropic.com/"),
     ("Google", 27, "While we do not disclose granular water usage per model"),
     ("Google", 37, "We do not publicly disclose this information. Specific numbers of FLOPs"),
+    ("Mistral", 31, "No code provided for model training but code provided for model inference"),
+    # A practice, not a refusal: scored 1.
+    ("Amazon", 39, "No, Amazon does not provide specialized access to Nova models"),
 ]
 
 
@@ -68,4 +76,10 @@ def test_empty_and_placeholder_texts_are_dropped(text):
 @pytest.mark.parametrize("text", ["We trained on 3T tokens.", "None of the data was synthetic: all was crawled.",
                                   "Not disclosed; the paper reports 1e24 FLOPs."])
 def test_ordinary_and_qualified_texts_are_kept(text):
+    assert not nothing_disclosed(text)
+
+
+@pytest.mark.parametrize("text", ["We do not share usage data externally",
+                                  "Weights are not released under an open license."])
+def test_statements_of_practice_are_kept(text):
     assert not nothing_disclosed(text)
