@@ -67,3 +67,26 @@ def test_the_speed_chart_ignores_speed_runs_the_reader_cannot_see(world, tmp_pat
     services.finish_run(run.pk, {"output_tokens_per_s": 99.0, "n": 1})
     assert latest_speed(["pub"], roles.visible_runs(None)) == {}
     assert latest_speed(["pub"], roles.visible_runs(world.users["owner"]))["pub"]["tokens_per_s"] == 99.0
+
+
+def test_an_auditor_who_cannot_see_a_private_model_neither_reads_its_slug_nor_adds_its_card(world):
+    from django.test import Client
+
+    from glassbox.transparency import services as audits
+    from glassbox.transparency.models import Document
+
+    auditor, admin = world.users["auditor"], world.users["admin"]
+    audit = audits.create_audit(checklist=world.published_audit.checklist, developer="Olive", name="Draft",
+                                model=world.priv, user=admin)
+    assert client_for(auditor).get(f"/api/audits/{audit.pk}/").json()["subject"]["model"] is None
+    assert client_for(admin).get(f"/api/audits/{audit.pk}/").json()["subject"]["model"] == "priv"
+    site = Client()
+    site.force_login(auditor)
+    assert "model card</button>" not in site.get(f"/transparency/audits/{audit.pk}/").content.decode()
+    response = site.post(f"/transparency/audits/{audit.pk}/model-card/", follow=True)
+    assert "only its owner or an administrator" in response.content.decode()
+    assert not Document.objects.filter(audit=audit).exists()
+    site.force_login(admin)
+    assert "model card</button>" in site.get(f"/transparency/audits/{audit.pk}/").content.decode()
+    site.post(f"/transparency/audits/{audit.pk}/model-card/")
+    assert Document.objects.filter(audit=audit).count() == 1

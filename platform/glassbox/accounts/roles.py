@@ -140,6 +140,11 @@ def hidden_model_slugs(user, slugs: Iterable[str]) -> set[str]:
                .values_list("slug", flat=True))
 
 
+def can_see_model(user, model) -> bool:
+    """Return True when `user` may see this one model (the rule of visible_models, without a query)."""
+    return is_admin(user) or not model.is_private or owns(user, model)
+
+
 def owns(user, obj) -> bool:
     """Return True when `user` is the recorded owner of a model or dataset."""
     return _signed_in(user) and obj.owner_id == user.pk

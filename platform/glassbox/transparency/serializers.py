@@ -43,14 +43,22 @@ class ChecklistRefSerializer(serializers.ModelSerializer):
 
 
 class SubjectSerializer(serializers.ModelSerializer):
-    # null for an audit of a developer's model that is not registered here.
-    model = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True,
-                                         help_text="A registered model's slug, or null.")
+    # null for an audit of a developer's model that is not registered here, and for a private
+    # model the reader may not see (auditors see every audit, not every model).
+    model = serializers.SerializerMethodField(help_text="A registered model's slug, or null.")
 
     class Meta:
         model = Subject
         fields = ["id", "developer", "name", "model"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_model(self, subject: Subject) -> str | None:
+        request = self.context.get("request")
+        model = subject.model
+        if model is None or not roles.can_see_model(getattr(request, "user", None), model):
+            return None
+        return model.slug
 
 
 class ScoreMaxSerializer(serializers.Serializer):

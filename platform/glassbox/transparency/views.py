@@ -119,6 +119,7 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
                             if s is not None and r.pk == request.user.pk), None)
     return render(request, "transparency/audit_detail.html", {
         "audit": audit, "table": table, "agreement": queries.agreement(audit),
+        "card_allowed": audit.subject.model is not None and roles.can_see_model(request.user, audit.subject.model),
         "totals": queries.final_totals(audit) if audit.published_at else None,
         "documents": audit.documents.all(), "disputes": audit.disputes.select_related("indicator"),
         "history": audit.changes.select_related("indicator", "actor").order_by("-created_at", "-pk")[:100]})
@@ -161,6 +162,8 @@ def model_card(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = _audit(request, audit_id)
     if audit.subject.model is None:
         messages.error(request, "This audit's subject is not a registered model.")
+    elif not roles.can_see_model(request.user, audit.subject.model):
+        messages.error(request, "This audit's model is private: only its owner or an administrator can add its card.")
     else:
         services.add_model_card(audit, model=audit.subject.model, user=request.user)
     return _back(audit)
