@@ -2,7 +2,7 @@
 
 For every developer report in ../shared/fmti/May2024/reports and Dec2025/reports, a document is
 made from its Disclosure texts (those that say nothing beyond "not disclosed", as
-build_data.nothing_disclosed defines it, are dropped; where the Disclosure is empty but the Score
+refusals.nothing_disclosed defines it, are dropped; where the Disclosure is empty but the Score
 is 1, the Justification stands in), without indicator names, justifications or scores,
 paragraphs shuffled with a fixed seed. Glassbox suggests scores for the edition's checklist; the
 figures compare them with the report's Score column.
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 FMTI = REPO.parent / "shared" / "fmti"
 from evaluators.transparency.agreement import cohen_kappa as kappa  # noqa: E402
-from evaluators.transparency.build_data import nothing_disclosed  # noqa: E402
+from evaluators.transparency.refusals import nothing_disclosed  # noqa: E402
 
 EDITIONS = {"May2024": "fmti-2024", "Dec2025": "fmti-2025"}
 SEED = 2024

@@ -4,7 +4,8 @@ Passages and indicators are matched one to one (a passage answers one indicator)
 total relevance. With an exemplar bank, relevance includes a topic model learned from the
 exemplars, and a calibration (a logistic regression over explainable features: the indicator's
 prior, the matched passage's fit, the experts' scores of similar exemplars) gives the probability
-that the indicator earns its point. Without a calibration the experts' scores of the most similar
+that the indicator earns its point; a matched passage that only says the thing is not disclosed
+scores 0 whatever the features say. Without a calibration the experts' scores of the most similar
 exemplars decide; without a bank, whether the passage is close enough to the indicator and does
 not just say the thing is withheld.
 """
@@ -18,8 +19,12 @@ from .calibration import WITHHELD, exemplar_contrast, feature_rows, indicator_pr
 from .checklists import Checklist
 from .passages import Passage, split
 from .ranking import relevance
+from .refusals import nothing_disclosed
 
 TOP_EVIDENCE = 3
+# A matched passage that only says the thing is not disclosed scores 0: the FMTI experts scored
+# 302 of the 306 non-empty such texts in their reports 0 (refusals.py).
+REFUSAL_CONFIDENCE = 0.98
 MIN_COSINE = 0.25  # without exemplars: below this the passage is not about the indicator at all
 # The topic model's log-probability against the standardised relevance (weight 2). It tells
 # indicators apart best, so it leads: on the bench's development developers a weight of 8 matched
@@ -120,7 +125,9 @@ def decide(checklist: Checklist, analysis: Analysis, with_bank: bool, calibrator
             match = matched.get(index)
             if match is not None:
                 order = [match] + [j for j in order if j != match][:TOP_EVIDENCE - 1]
-            if with_bank and calibrator is not None:
+            if match is not None and nothing_disclosed(passages[match].text):
+                score, confidence = 0, REFUSAL_CONFIDENCE
+            elif with_bank and calibrator is not None:
                 probability = calibrator.probability(analysis.features[index])
                 score, confidence = int(probability >= 0.5), max(probability, 1 - probability)
             elif match is not None and with_bank:

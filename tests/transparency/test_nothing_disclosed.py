@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from evaluators.transparency.build_data import nothing_disclosed
+from evaluators.transparency.refusals import nothing_disclosed
 
 # (developer file prefix, body row, how the Disclosure begins)
 DROPPED = [

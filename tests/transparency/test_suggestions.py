@@ -57,6 +57,20 @@ def test_exemplar_scores_decide_and_a_developers_own_exemplars_are_left_out(fake
     assert excluded["indicators"][0]["confidence"] == 0.5
 
 
+def test_a_passage_that_only_withholds_scores_0_whatever_its_exemplars_say(fake_embedder):
+    bank = ExemplarBank("mini", (
+        Exemplar(0, "trained on 2 trillion tokens of text", 1, "Other"),
+        Exemplar(1, "hardware used was TPUs accelerators", 1, "Other"),
+        Exemplar(2, "acceptable use policy lists prohibited uses", 1, "Other"),
+    ))
+    doc = DOC.replace("Training ran on 512 TPUs accelerators for three weeks.",
+                      "The hardware (TPUs or other accelerators) used for training is not disclosed.")
+    rows = suggest(CHECKLIST, [("card.md", doc)], embedder=fake_embedder, bank=bank)["indicators"]
+    assert "not disclosed" in rows[1]["evidence"][0]["quote"]
+    assert (rows[1]["score"], rows[1]["confidence"]) == (0, 0.98)
+    assert [rows[0]["score"], rows[2]["score"]] == [1, 1]
+
+
 def test_no_documents_means_no_points(fake_embedder):
     result = suggest(CHECKLIST, [("empty.txt", "   ")], embedder=fake_embedder, bank=None)
     assert result["total"] == 0 and all(r["evidence"] == [] for r in result["indicators"])
