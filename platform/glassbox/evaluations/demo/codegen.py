@@ -6,6 +6,7 @@ from django.conf import settings
 from glassbox.evaluations import services as evaluation_services
 from glassbox.registry.models import Dataset, Model
 
+from .boards import demo_leaderboard
 from .datasets import demo_version
 
 SLUG, NAME = "python-tasks", "Small Python tasks"
@@ -24,7 +25,12 @@ def seed(models: dict[str, Model], stdout) -> None:
         write_demo_codegen(data_file)
     version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.CODEGEN, description=DESCRIPTION,
                            path=data_file)
+    params = {**DEMO_PARAMS, "stop": DEMO_STOP}
+    board = demo_leaderboard(slug="demo-python-tasks", name="Small Python tasks: CodeBLEU", version=version,
+                             evaluator="codegen", metrics=["codebleu", "bleu", "exact_match"], params=params,
+                             description="The demo models completing the demo tasks (greedy, 64 new tokens).")
+    stdout.write(f"leaderboard {board.slug}")
     for model in models.values():
         run = evaluation_services.start_run(evaluator="codegen", model=model, dataset_version=version,
-                                            params={**DEMO_PARAMS, "stop": DEMO_STOP})
+                                            params=params)
         stdout.write(f"codegen of {model.slug} on {version}: run {run.pk} ({run.status})")

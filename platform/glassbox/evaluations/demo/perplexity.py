@@ -6,6 +6,7 @@ from django.conf import settings
 from glassbox.evaluations import services as evaluation_services
 from glassbox.registry.models import Dataset, Model
 
+from .boards import demo_leaderboard
 from .datasets import demo_version
 
 SLUG, NAME = "stdlib-heldout", "Held-out Python standard library"
@@ -20,6 +21,10 @@ def seed(models: dict[str, Model], stdout) -> None:
         data_file.parent.mkdir(parents=True, exist_ok=True)
         write_demo_data(data_file)
     version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.TEXT, description=DESCRIPTION, path=data_file)
+    board = demo_leaderboard(slug="demo-stdlib-heldout", name="Held-out standard library: bits per byte",
+                             version=version, evaluator="perplexity", metrics=["bits_per_byte", "perplexity"],
+                             params={}, description="The demo models on Python source they never saw.")
+    stdout.write(f"leaderboard {board.slug}")
     for model in models.values():
         run = evaluation_services.start_run(evaluator="perplexity", model=model, dataset_version=version, params={})
         stdout.write(f"perplexity of {model.slug} on {version}: run {run.pk} ({run.status})")
