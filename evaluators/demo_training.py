@@ -13,10 +13,16 @@ SPECIAL_TOKENS = ("<s>", "</s>", "<pad>")
 
 def train_tokenizer(texts: Iterable[str], vocab_size: int, context_length: int) -> Any:
     """Return a byte-level BPE PreTrainedTokenizerFast with <s>, </s> and <pad> set."""
-    from tokenizers import ByteLevelBPETokenizer
+    from tokenizers import ByteLevelBPETokenizer, Regex, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
     bpe = ByteLevelBPETokenizer()
+    # A line break is always a token of its own. Merged with the next line's indentation ("\n   "),
+    # a prompt that ends at a line break (a docstring, then "\n") would end on a token that in
+    # training only ever came before top-level code, and the model would start a new "def".
+    bpe.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex("\n"), behavior="isolated"),
+        pre_tokenizers.ByteLevel(add_prefix_space=False)])
     # Byte level: any text, any language, encodes without unknown tokens.
     bpe.train_from_iterator(list(texts), vocab_size=vocab_size, min_frequency=2,
                             special_tokens=list(SPECIAL_TOKENS), show_progress=False)

@@ -50,3 +50,20 @@ def test_it_builds_both_models_once_and_then_reuses_them(tmp_path, monkeypatch):
     built_at = (paths["base"] / MARKER).stat().st_mtime_ns
     assert build_demo_models(tmp_path, steps=2, progress=False) == paths
     assert (paths["base"] / MARKER).stat().st_mtime_ns == built_at, "cached, not rebuilt"
+
+
+def test_the_demo_tokenizer_keeps_every_line_break_a_token_of_its_own():
+    # A prompt ending at a line break (a docstring, then "\n") must end where training text could
+    # continue with an indented body; a "\n   " token would only ever have come before top-level code.
+    from evaluators.demo_training import train_tokenizer
+
+    source = 'def f(a):\n    """Add one."""\n    return a + 1\n\n\nx = f(2)\n'
+    tokenizer = train_tokenizer([source] * 50, vocab_size=400, context_length=128)
+    ids = tokenizer(source, add_special_tokens=False)["input_ids"]
+    pieces = [tokenizer.decode([i]) for i in ids]
+    assert tokenizer.decode(ids) == source
+    assert pieces.count("\n") == source.count("\n")
+    assert all("\n" not in piece or piece == "\n" for piece in pieces)
+    # Each indented line starts on the token right after its line break.
+    starts = [i + 1 for i, piece in enumerate(pieces[:-1]) if piece == "\n" and pieces[i + 1] != "\n"]
+    assert [pieces[i].startswith(" ") for i in starts] == [True, True, False]
