@@ -143,7 +143,7 @@ def main() -> int:
             text, truth, spans = report_document(path)
             analysis = analyse(checklist, [(developer, text)], embedder, bank, developer)
             cases[developer] = (text, truth, spans, analysis,
-                                perfect_matching(analysis, spans, indicator_prior(bank.name, 100, developer)))
+                                perfect_matching(analysis, spans, indicator_prior(bank.name, len(checklist.indicators), developer)))
             own, identical = own_exemplars_used(bank, developer, spans, text)
             leaks, same = leaks + own, same + identical
         print(f"{edition} development: {', '.join(d for d in developers if d not in held)}")

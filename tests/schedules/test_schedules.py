@@ -152,6 +152,6 @@ def test_tag_selection_matches_whole_tags_only(suite, tagged_model, tiny_model_d
     from glassbox.schedules import services
 
     register_model(name="Near miss", slug="near", source=str(tiny_model_dir), tags=["nightly-extra", "NIGHTLY"])
-    also = register_model(name="Also nightly", slug="also", source=str(tiny_model_dir), tags=["gpu", "nightly"])
+    register_model(name="Also nightly", slug="also", source=str(tiny_model_dir), tags=["gpu", "nightly"])
     schedule = make_schedule(suite, tag="nightly")
     assert [model.slug for model in services.selected_models(schedule)] == ["also", "tagged"]
