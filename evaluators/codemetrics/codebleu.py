@@ -21,12 +21,15 @@ deterministic; tokens are cut at byte offsets correctly for non-ASCII text.
 Speed: each distinct cleaned snippet is parsed once and its subtrees and data flow computed
 once (references shared by several predictions are not re-parsed), subtree matching uses
 hash lookups instead of list scans, and data-flow matching counts instead of removing from lists.
-One pass over a tree's nodes collects the printed subtrees, the code tokens and where the nodes
-with a data-flow rule start (trees.py); subtrees without such a node are walked as the token
-sequences they are (dataflow_walk.py). What depends only on a reference (its weighted unigram
-lists and denominators) is computed once; with one reference the weighted 2- to 4-gram
-numerators are the n-gram match's; a prediction's data flow is skipped when none of its
-references has any; the cycle collector is paused while scoring (gcpause.py).
+Where the compiled extension is built (native.py), the parse, the subtree keys, the data-flow
+walk and Python's comment stripping run in C, with the same results as the Python modules
+(tests/codemetrics/test_native.py). Otherwise one pass over a tree's nodes collects the printed
+subtrees, the code tokens and where the nodes with a data-flow rule start (trees.py); subtrees
+without such a node are walked as the token sequences they are (dataflow_walk.py). What depends
+only on a reference (its weighted unigram lists and denominators) is computed once; with one
+reference the weighted 2- to 4-gram numerators are the n-gram match's; a prediction's data flow
+is skipped when none of its references has any; the cycle collector is paused while scoring
+(gcpause.py).
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from .dataflow_walk import special_types
 from .gcpause import paused_collector
 from .keywords import KEYWORDS
 from .languages import normalize_language
+from .native import native_analyser, subtree_keys
 from .ngrams import (clipped, codexglue_stats, hyp_counts, ngram_counts, ngram_match_stats, nltk_bleu,
                      token_weights, weighted_match_stats, weighted_reference)
 from .parsers import get_parser
@@ -59,13 +63,18 @@ class _Tree:
         """Parse `code`; `flows` False skips the data flow (a prediction whose references
         have none, where it is never compared) and leaves it empty."""
         source = code.encode("utf-8")
-        root = get_parser(lang).parse(source).root_node
-        scan = scan_tree(root, _SPECIAL[lang])
-        self.subtrees = Counter(scan.sexps)
-        self.subtree_total = len(scan.sexps)
-        self.flows = (Counter(normalize(data_flow(root, source, lang, scan.token_spans, scan))) if flows
-                      else Counter())
-        self.flow_total = sum(self.flows.values())
+        analyser = native_analyser(lang)
+        found = analyser.analyse(source, flows) if analyser is not None else None
+        if found is not None:  # subtrees come keyed (native.py), not as text
+            self.subtrees, self.subtree_total, edges = found
+        else:
+            root = get_parser(lang).parse(source).root_node
+            scan = scan_tree(root, _SPECIAL[lang])
+            self.subtrees = Counter(scan.sexps if analyser is None else subtree_keys(scan.sexps))
+            self.subtree_total = len(scan.sexps)
+            edges = normalize(data_flow(root, source, lang, scan.token_spans, scan)) if flows else []
+        self.flows = Counter(edges)
+        self.flow_total = len(edges)
 
 
 class _Reference:

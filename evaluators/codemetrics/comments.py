@@ -15,6 +15,7 @@ import io
 import re
 import tokenize
 
+from .native import strip_python
 from .pyclean import fast_strip_python
 
 # One alternation, scanned left to right, so a "//" inside a string literal is not a comment.
@@ -59,7 +60,9 @@ def strip_comments(source: str, lang: str) -> str:
     if lang == "ruby":
         return source
     if lang == "python":
-        fast = fast_strip_python(source)
+        fast = strip_python(source)  # the compiled copy of fast_strip_python, where it applies
+        if fast is None:
+            fast = fast_strip_python(source)
         if fast is not None:
             return fast
         try:

@@ -23,15 +23,20 @@ _GRAMMARS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
-def get_parser(lang: str) -> Any:
-    """Return a tree_sitter.Parser for `lang`, built once per process."""
-    from tree_sitter import Language, Parser
-
+def grammar(lang: str) -> Any:
+    """Return the grammar wheel's language object for `lang` (a PyCapsule holding a TSLanguage)."""
     module_name, function = _GRAMMARS[normalize_language(lang)]
     try:
         module = importlib.import_module(module_name)
     except ImportError as error:  # pragma: no cover - requirements.txt installs every grammar
         raise ImportError(f"the tree-sitter grammar for {lang} is missing: pip install "
                           f"{module_name.replace('_', '-')}") from error
-    return Parser(Language(getattr(module, function)()))
+    return getattr(module, function)()
+
+
+@functools.lru_cache(maxsize=None)
+def get_parser(lang: str) -> Any:
+    """Return a tree_sitter.Parser for `lang`, built once per process."""
+    from tree_sitter import Language, Parser
+
+    return Parser(Language(grammar(lang)))

@@ -118,6 +118,10 @@ def package_scores(python: Path, lang: str, predictions: list[str], references: 
                       "repo": str(REPO)})
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     env.pop("PYTHONPATH", None)
+    if ours:
+        # Our modules on the package's old grammars: the compiled path is built against the
+        # current tree-sitter and must not stand in for the Python code being compared.
+        env["GLASSBOX_CODEBLEU_NATIVE"] = "0"
     result = subprocess.run([str(python), "-c", _RUNNER], input=job, capture_output=True,
                             text=True, env=env, timeout=1800)
     if result.returncode != 0:
