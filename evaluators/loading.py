@@ -103,6 +103,28 @@ def environment(device: str, dtype: str) -> dict:
     return env
 
 
+def configure_attention_kernels(device: str) -> bool:
+    """Keep PyTorch's scaled-dot-product attention off its cuDNN backend on a GPU; return
+    whether cuDNN attention stays enabled.
+
+    On Hopper GPUs PyTorch picks cuDNN attention for bf16 and fp16 inputs, and cuDNN builds an
+    execution plan for every new input shape: measured on an H200 (torch 2.11, the demo model),
+    the first forward pass of a new shape took 420 ms instead of 3 ms. Evaluations meet a new
+    shape with almost every batch (documents, probe pairs and prompts of varied lengths), so
+    they paid that again and again: bias probes ran 20 times slower in bf16 than in float32.
+    Without cuDNN, PyTorch uses its flash or memory-efficient kernels, which need no plan.
+    GLASSBOX_CUDNN_ATTENTION=1 keeps cuDNN attention (for fixed-shape workloads that gain from it).
+    """
+    import os
+
+    import torch
+
+    keep = os.environ.get("GLASSBOX_CUDNN_ATTENTION", "0") == "1"
+    if device.startswith("cuda") and hasattr(torch.backends.cuda, "enable_cudnn_sdp"):
+        torch.backends.cuda.enable_cudnn_sdp(keep)
+    return keep
+
+
 def context_length(model: Any) -> int | None:
     """Return the most positions the model was built for, or None when its config says not."""
     value = getattr(model.config, "max_position_embeddings", None)
@@ -138,6 +160,9 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto",
         raise EvaluationError(f"cannot load model {where}: {error}") from error
     model.to(device)
     model.eval()
+    cudnn_attention = configure_attention_kernels(device)
     env = environment(device, dtype)
+    if device.startswith("cuda"):
+        env["cudnn_attention"] = cudnn_attention
     env["attn_implementation"] = getattr(model.config, "_attn_implementation", None)
     return LoadedModel(model=model, tokenizer=tokenizer, device=device, dtype=dtype, environment=env)

@@ -62,3 +62,25 @@ def test_devices_and_dtypes_resolve():
     if not torch.cuda.is_available():
         with pytest.raises(EvaluationError, match="no CUDA GPU"):
             resolve_device("cuda")
+
+
+def test_cudnn_attention_is_turned_off_for_gpus_unless_asked_for(monkeypatch):
+    """cuDNN attention builds a plan per input shape (420 ms each on an H200); evaluations meet
+    a new shape with most batches, so a GPU load turns it off. The CPU leaves the setting alone."""
+    import torch
+
+    from evaluators.loading import configure_attention_kernels
+
+    before = torch.backends.cuda.cudnn_sdp_enabled()
+    try:
+        torch.backends.cuda.enable_cudnn_sdp(True)
+        monkeypatch.delenv("GLASSBOX_CUDNN_ATTENTION", raising=False)
+        assert configure_attention_kernels("cpu") is False
+        assert torch.backends.cuda.cudnn_sdp_enabled() is True  # untouched on the CPU
+        assert configure_attention_kernels("cuda") is False
+        assert torch.backends.cuda.cudnn_sdp_enabled() is False
+        monkeypatch.setenv("GLASSBOX_CUDNN_ATTENTION", "1")
+        assert configure_attention_kernels("cuda:0") is True
+        assert torch.backends.cuda.cudnn_sdp_enabled() is True
+    finally:
+        torch.backends.cuda.enable_cudnn_sdp(before)
