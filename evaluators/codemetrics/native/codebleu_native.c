@@ -163,10 +163,12 @@ static int analyser_init(Analyser *self, PyObject *args, PyObject *kwargs) {
 }
 
 static void analyser_dealloc(Analyser *self) {
+    PyTypeObject *type = Py_TYPE(self);  /* a heap type: each instance holds a reference to it */
     if (self->parser != NULL) ts_parser_delete(self->parser);
     free(self->lang.flags);
     Py_XDECREF(self->capsule);
-    Py_TYPE(self)->tp_free((PyObject *)self);
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
 }
 
 /* Subtrees are compared by a key rather than by their text: a polynomial hash of the
