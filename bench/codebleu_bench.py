@@ -6,6 +6,8 @@ variable, a dropped or duplicated line, a flipped operator, a changed constant; 
 as they are). The package runs in its own virtualenv (tests/codemetrics/refenv.py) with
 PYTHONHASHSEED=0. Times are CPU seconds of the scoring call alone, each side in its own process
 (the package's measured inside its process); --repeat N keeps the fastest of N runs of each.
+Ours is timed on the compiled path (native.py) when it is built and again on the pure-Python
+path, which must give the same scores.
 Run: .venv/bin/python bench/codebleu_bench.py [--samples N] [--repeat N]
 """
 from __future__ import annotations

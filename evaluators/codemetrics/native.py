@@ -2,7 +2,7 @@
 
 Scoring a corpus spends most of its time in per-node Python work: the pass over each tree that
 collects subtrees and code tokens, and the data-flow rules applied node by node. The extension
-does the parse, the subtree scan and the data-flow walk in C, on its own copy of tree-sitter's
+does the parse, the subtree keys, the data-flow walk and Python's comment stripping in C, on its own copy of tree-sitter's
 core (the version of the installed tree-sitter package) and the same grammar wheels. The
 pure-Python modules stay the reference and the fallback: tests check that both paths give the
 same scores, and a machine that cannot build the extension (`make native`, part of
@@ -54,9 +54,10 @@ def native_module() -> ModuleType | None:
 def native_analyser(lang: str) -> Any | None:
     """Return the extension's Analyser for `lang` (its grammar and data-flow rules), or None.
 
-    `analyser.analyse(source_bytes, with_flow)` returns (subtree S-expressions, normalised
-    data-flow edges) as the Python path computes them, or None for a tree it leaves to that
-    path (one with syntax errors, say)."""
+    `analyser.analyse(source_bytes, with_flow)` returns ({subtree key: count}, number of
+    subtrees, normalised data-flow edges) as the Python path computes them (keys as
+    subtree_keys makes them), or None for a tree it leaves to that path (deeper than 200
+    levels, or a token split inside a character)."""
     module = native_module()
     if module is None:
         return None

@@ -1,11 +1,12 @@
-/* CodeBLEU's tree work in C: parse, subtree S-expressions and the data-flow graph.
+/* CodeBLEU's tree work in C: parse, subtree keys and the data-flow graph; and Python's
+   comment stripping (pyclean.c).
 
    This is a port of trees.py (scan_tree), dataflow_walk.py (Walker) and dataflow.py
-   (data_flow, normalize) for the common case: a tree without errors whose code tokens are
-   all at least one byte wide and start and end on character boundaries. For any other tree
-   Analyser.analyse returns None and the caller takes the pure-Python path, which stays the
-   reference: tests/codemetrics/test_native.py checks that both give the same subtrees and
-   the same normalised data-flow edges.
+   (data_flow, normalize). Trees with syntax errors are handled too (their MISSING tokens are
+   zero-width). Analyser.analyse returns None, and the caller takes the pure-Python path, which
+   stays the reference, for trees deeper than TOKENS_MAX_DEPTH and for tokens that do not start
+   and end on character boundaries: tests/codemetrics/test_native.py checks that both paths
+   give the same subtree keys and the same normalised data-flow edges.
 
    The walk mirrors Python's semantics exactly, including where variable states are shared
    rather than copied (Ruby's extractor), so states are reference objects here too. Every

@@ -43,7 +43,7 @@ static size_t string_end(const char *s, size_t n, size_t at, char quote, int tri
         if (c == '\\') {
             if (i + 1 >= n || (!triple && s[i + 1] == '\n')) return 0;
             i += 2;
-        } else if (c == quote && (!triple || (i + 2 < n + 0 && s[i + 1] == quote && s[i + 2] == quote))) {
+        } else if (c == quote && (!triple || (i + 2 < n && s[i + 1] == quote && s[i + 2] == quote))) {
             return i + (triple ? 3 : 1);
         } else if (c == '\n' && !triple) {
             return 0;
