@@ -35,13 +35,16 @@ install: $(STAMP) $(NATIVE_TRIED)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
-# Builds the demo models once (cached under var/models), registers them and queues the demo runs.
+# Queues the demo job and returns at once: the worker trains the demo models once (cached under
+# var/models; the home page shows the progress), registers them and queues the demo runs.
 demo: migrate
 	$(PY) manage.py seed_demo
 
 run: demo
 	$(VENV)/bin/honcho -f Procfile start
 
+# The integration tests need PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379): without them
+# the run stops at once with one message saying what to start; `make test-fast` needs neither.
 test: install
 	$(PY) -m pytest
 

@@ -1,6 +1,6 @@
 """Suggested transparency scores against the FMTI experts' scores.
 
-For every developer report in ../shared/fmti/May2024/reports and Dec2025/reports, a document is
+For every developer report in the FMTI folder's May2024/reports and Dec2025/reports, a document is
 made from its Disclosure texts (those that say nothing beyond "not disclosed", as
 refusals.nothing_disclosed defines it, are dropped; where the Disclosure is empty but the Score
 is 1, the Justification stands in), without indicator names, justifications or scores,
@@ -18,11 +18,16 @@ of paragraphs the one-to-one matching gives to the indicator they were written f
 perfect matching" scores every developer again with each indicator matched to its own paragraph
 (features recomputed, calibrations refitted the same way): what the score decision alone reaches.
 
-Run: .venv/bin/python bench/transparency_bench.py [--fake-embedder] [--write-calibration]
+The reports are not in the repository (only their scores are, under evaluators/transparency/data):
+give the folder with --fmti DIR or GLASSBOX_FMTI_DIR, laid out as https://github.com/stanford-crfm/fmti
+is; without either the bench says so and stops without figures.
+
+Run: .venv/bin/python bench/transparency_bench.py --fmti DIR [--fake-embedder] [--write-calibration]
 """
 from __future__ import annotations
 
 import csv
+import os
 import random
 import re
 import sys
@@ -30,13 +35,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-FMTI = REPO.parent / "shared" / "fmti"
 from evaluators.transparency.agreement import cohen_kappa as kappa  # noqa: E402
 from evaluators.transparency.refusals import nothing_disclosed  # noqa: E402
 
 EDITIONS = {"May2024": "fmti-2024", "Dec2025": "fmti-2025"}
 SEED = 2024
 BASELINE_COSINE = 0.1  # plain TF-IDF baseline: a paragraph this close to the definition earns the point
+
+
+def fmti_folder() -> Path | None:
+    """Return the FMTI folder given by --fmti DIR or GLASSBOX_FMTI_DIR, or None when neither is set."""
+    if "--fmti" in sys.argv[:-1]:
+        return Path(sys.argv[sys.argv.index("--fmti") + 1])
+    return Path(os.environ["GLASSBOX_FMTI_DIR"]) if os.environ.get("GLASSBOX_FMTI_DIR") else None
 
 
 def held_out(developers: list[str]) -> set[str]:
@@ -132,10 +143,20 @@ def main() -> int:
     from evaluators.transparency.exemplars import builtin_bank
     from evaluators.transparency.suggest import analyse, decide
 
+    fmti = fmti_folder()
+    if fmti is None:
+        print("transparency bench skipped: it reads the FMTI developer reports, which the repository does not "
+              "carry; give their folder with --fmti DIR or GLASSBOX_FMTI_DIR")
+        return 0
+    empty = [str(fmti / edition / "reports") for edition in EDITIONS
+             if not any((fmti / edition / "reports").glob("*.csv"))]
+    if empty:
+        print(f"no developer reports (*.csv) in {' or '.join(empty)}", file=sys.stderr)
+        return 2
     embedder = HashingEmbedder() if "--fake-embedder" in sys.argv else cached_default_embedder()
     for edition, name in EDITIONS.items():
         checklist, bank = builtin(name), builtin_bank(name)
-        paths = sorted((FMTI / edition / "reports").glob("*.csv"))
+        paths = sorted((fmti / edition / "reports").glob("*.csv"))
         developers = {path.name.split("_fmtransparencyreport")[0]: path for path in paths}
         held = held_out(list(developers))
         cases, leaks, same = {}, 0, 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
@@ -55,6 +56,10 @@ def _ignore_environment(environment: dict) -> None:
     return None
 
 
+def _never_stop() -> bool:
+    return False
+
+
 @dataclass
 class RunContext:
     """Everything one execution of an evaluator needs, and the hooks it reports through.
@@ -63,6 +68,10 @@ class RunContext:
     the evaluator skips those samples and folds their records into the final numbers,
     so a resumed run ends with the same figures as an uninterrupted one. `models` holds the
     other models the spec names (e.g. a draft model), by spec field.
+
+    `should_stop()` says whether whoever runs the evaluation wants it to stop (a user cancelled
+    the run). Long loops call it often, down to every generated token, and raise `Cancelled`
+    when it says yes; it must be cheap, so the caller decides how often it really looks.
     """
 
     model: ModelRef
@@ -74,6 +83,7 @@ class RunContext:
     on_sample: Callable[[str, int, dict], None] = _ignore_sample
     on_progress: Callable[[int, int], None] = _ignore_progress
     on_environment: Callable[[dict], None] = _ignore_environment
+    should_stop: Callable[[], bool] = _never_stop
 
 
 @dataclass(frozen=True)
@@ -110,9 +120,17 @@ class Evaluator:
     def parameter_schema(self) -> dict:
         return parameter_schema(self.spec_class)
 
+    def check_fits_context(self, spec: dict, context_length: int | None) -> None:
+        """Raise SpecError naming the first length parameter the model's context cannot hold."""
+        from .limits import check_fits_context
+
+        check_fits_context(self.spec_class, spec, context_length)
+
 
 _JSON_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
 _JSON_SAFE_INT = 2**53 - 1
+# Field metadata bounds and the JSON-schema keywords that say the same.
+_SCHEMA_BOUNDS = {"min": "minimum", "max": "maximum", "above": "exclusiveMinimum", "max_length": "maxLength"}
 
 
 def _field_types(spec_class: type) -> dict[str, tuple[type, bool]]:
@@ -135,6 +153,7 @@ def make_spec(spec_class: type, params: dict) -> Any:
     if not isinstance(params, dict):
         raise SpecError("parameters must be a JSON object")
     types = _field_types(spec_class)
+    metadata = {f.name: f.metadata for f in dataclasses.fields(spec_class)}
     unknown = sorted(set(params) - set(types))
     if unknown:
         raise SpecError(f"unknown parameter '{unknown[0]}'; accepted: {', '.join(sorted(types))}")
@@ -154,6 +173,7 @@ def make_spec(spec_class: type, params: dict) -> Any:
         if base is int and abs(value) > _JSON_SAFE_INT:
             # Beyond 2**53 JSON readers (browsers, many clients) silently round the number.
             raise SpecError(f"parameter '{name}' is out of range: at most {_JSON_SAFE_INT:,} in absolute value")
+        _check_bounds(name, value, metadata[name])
         values[name] = value
     spec = spec_class(**values)
     validate = getattr(spec, "validate", None)
@@ -163,6 +183,31 @@ def make_spec(spec_class: type, params: dict) -> Any:
         except ValueError as error:
             raise SpecError(str(error)) from None
     return spec
+
+
+def _check_bounds(name: str, value: Any, metadata: Any) -> None:
+    """Raise SpecError unless `value` lies within the bounds its field's metadata declares.
+
+    Bounds are inclusive ("min", "max"), except "above" (strictly greater); "max_length" caps a
+    string's length. Each spec says next to its fields why their limits are where they are.
+    """
+    if isinstance(value, str):
+        if "max_length" in metadata and len(value) > metadata["max_length"]:
+            raise SpecError(f"parameter '{name}' must be at most {metadata['max_length']:,} characters long, "
+                            f"got {len(value):,}")
+        return
+    if isinstance(value, bool):
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        # Worded as the platform's check of what its JSON columns can store, which said it first.
+        raise SpecError(f"parameter '{name}' must be a finite number or text without NUL characters, "
+                        f"got {value!r}")
+    if "min" in metadata and value < metadata["min"]:
+        raise SpecError(f"parameter '{name}' must be at least {metadata['min']}, got {value}")
+    if "above" in metadata and not value > metadata["above"]:
+        raise SpecError(f"parameter '{name}' must be above {metadata['above']}, got {value}")
+    if "max" in metadata and value > metadata["max"]:
+        raise SpecError(f"parameter '{name}' must be at most {metadata['max']}, got {value}")
 
 
 def checked_spec(spec_class: type, spec: Any) -> Any:
@@ -194,5 +239,8 @@ def parameter_schema(spec_class: type) -> dict:
             prop["default"] = f.default
         if f.metadata.get("help"):
             prop["description"] = f.metadata["help"]
+        for key, schema_key in _SCHEMA_BOUNDS.items():
+            if key in f.metadata:
+                prop[schema_key] = f.metadata[key]
         properties[f.name] = prop
     return {"type": "object", "properties": properties, "additionalProperties": False}

@@ -29,17 +29,19 @@ class BBQSpec:
     normalization: str = field(default="none", metadata={
         "help": "How an answer is scored: none (summed log-likelihood of its tokens) or "
                 "per-token (that sum divided by its token count)."})
+    # A BBQ context, question and answer take about a hundred tokens, so 1024 sequences make a
+    # modest forward pass; BatchBackoff halves a batch that does not fit.
     batch_size: int = field(default=16, metadata={
         "help": "Sequences per forward pass (3 per example). Results depend on it only at the "
-                "level of floating-point rounding."})
+                "level of floating-point rounding.",
+        "min": 1, "max": 1024})
 
     def validate(self) -> None:
-        """Raise ValueError naming the first parameter out of range."""
+        """Raise ValueError naming the first parameter out of range (batch_size's bounds are
+        checked from its metadata before this)."""
         if self.normalization not in NORMALIZATIONS:
             raise ValueError(f"normalization must be one of {', '.join(NORMALIZATIONS)}, "
                              f"got '{self.normalization}'")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
 
 
 def run(ctx: RunContext) -> dict:

@@ -36,17 +36,19 @@ class BiasSpec:
         "help": "sentence (lm-evaluation-harness crows_pairs: whole sentences) or shared-tokens "
                 "(only the tokens the two sentences share). Results of different methods are "
                 "not comparable."})
+    # Sentences are one line each (CrowS-Pairs averages under 20 tokens), so even 1024 of them
+    # make a small forward pass; BatchBackoff halves a batch that does not fit.
     batch_size: int = field(default=16, metadata={
         "help": "Sentences per forward pass. Pairs are scored (and a stopped run resumes) in "
                 "groups of 4 * batch_size; results depend on it only at the level of "
-                "floating-point rounding."})
+                "floating-point rounding.",
+        "min": 1, "max": 1024})
 
     def validate(self) -> None:
-        """Raise ValueError naming the first parameter out of range."""
+        """Raise ValueError naming the first parameter out of range (batch_size's bounds are
+        checked from its metadata before this)."""
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}, got '{self.method}'")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
 
 
 def pair_keys(rows: list[dict]) -> list[str]:

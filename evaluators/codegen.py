@@ -24,53 +24,77 @@ from .codegen_text import parse_stop
 from .oom import BatchBackoff
 
 
+# Limits keep one request from taking a worker down (a million beams once grew a worker by 10 GB
+# in half a minute) while leaving room for every setting the code-generation literature uses:
+# HumanEval and MBPP harnesses generate 128 to 1024 new tokens, beam widths above 10 rarely
+# help, few-shot prompts hold 1 to 10 examples, and a task's samples are drawn in tens.
+MAX_NEW_TOKENS = 4096
+MAX_BEAMS = 64
+MAX_BATCH_SIZE = 256
+# Sequences one generate() call holds at once: batch_size prompts times num_beams (or
+# num_return_sequences when sampling). Each has its own KV cache, so memory grows with this;
+# 1024 is four times what vLLM keeps in flight by default.
+MAX_SEQUENCES_PER_CALL = 1024
+MAX_SEED = 2**32 - 1  # the seeds numpy and most tools accept
+
+
 @dataclass(frozen=True)
 class CodegenSpec:
     template: str = field(default="zero-shot", metadata={
         "help": "zero-shot (the row's prompt verbatim) or few-shot (k worked examples first)."})
     k: int = field(default=0, metadata={
         "help": "Few-shot examples per prompt: the k rows whose ids hash lowest, which are then "
-                "not scored. Must be 0 for zero-shot, at least 1 for few-shot."})
-    max_new_tokens: int = field(default=128, metadata={"help": "Most tokens generated per sample."})
+                "not scored. Must be 0 for zero-shot, at least 1 for few-shot.",
+        # Every example sits in every prompt; 32 already fill a 4k-token context.
+        "min": 0, "max": 32})
+    max_new_tokens: int = field(default=128, metadata={
+        "help": "Most tokens generated per sample; below the model's context length.",
+        "min": 1, "max": MAX_NEW_TOKENS, "context": "below"})
     do_sample: bool = field(default=False, metadata={
         "help": "Sample instead of greedy (or beam) decoding."})
-    temperature: float = field(default=1.0, metadata={"help": "Sampling temperature (> 0)."})
-    top_k: int = field(default=0, metadata={"help": "Sample from the k likeliest tokens; 0: all."})
-    top_p: float = field(default=1.0, metadata={"help": "Nucleus sampling mass in (0, 1]; 1: off."})
-    num_beams: int = field(default=1, metadata={"help": "Beams for beam search; 1: none."})
+    # Above a temperature of 2 samples are already near-uniform noise; 10 leaves room to explore.
+    temperature: float = field(default=1.0, metadata={
+        "help": "Sampling temperature (> 0).", "above": 0.0, "max": 10.0})
+    # More than any vocabulary has: every value above the vocabulary size means "all tokens".
+    top_k: int = field(default=0, metadata={
+        "help": "Sample from the k likeliest tokens; 0: all.", "min": 0, "max": 1_000_000})
+    top_p: float = field(default=1.0, metadata={
+        "help": "Nucleus sampling mass in (0, 1]; 1: off.", "above": 0.0, "max": 1.0})
+    num_beams: int = field(default=1, metadata={
+        "help": "Beams for beam search; 1: none.", "min": 1, "max": MAX_BEAMS})
     num_return_sequences: int = field(default=1, metadata={
-        "help": "Sequences kept per prompt; the first is scored. Without sampling, at most num_beams."})
-    repetition_penalty: float = field(default=1.0, metadata={"help": "1.0 means no penalty."})
+        "help": "Sequences kept per prompt; the first is scored. Without sampling, at most num_beams.",
+        "min": 1, "max": MAX_BEAMS})
+    repetition_penalty: float = field(default=1.0, metadata={
+        "help": "1.0 means no penalty.", "above": 0.0, "max": 10.0})
     stop: str = field(default="", metadata={
         "help": "Stop sequences as a JSON list of strings, e.g. [\"\\ndef \", \"\\nclass \"]; "
-                "the generation is cut before the first one. Empty: stop at EOS only."})
+                "the generation is cut before the first one. Empty: stop at EOS only.",
+        # Every stop string is looked for in every row's text after every token.
+        "max_length": 4096})
     seed: int = field(default=0, metadata={
-        "help": "Sampling seed; batch b uses seed + b, so a run is reproducible for one batch_size."})
+        "help": "Sampling seed; batch b uses seed + b, so a run is reproducible for one batch_size.",
+        "min": 0, "max": MAX_SEED})
     batch_size: int = field(default=8, metadata={
-        "help": "Prompts per generate() call. Greedy output does not depend on it."})
+        "help": "Prompts per generate() call. Greedy output does not depend on it.",
+        "min": 1, "max": MAX_BATCH_SIZE})
 
     def validate(self) -> None:
-        """Raise ValueError naming the first parameter out of range."""
+        """Raise ValueError naming the first parameter out of range (each field's own bounds
+        are checked from its metadata before this; these are the rules between fields)."""
         if self.template not in TEMPLATES:
             raise ValueError(f"template must be one of {', '.join(TEMPLATES)}, got {self.template!r}")
         if self.template == "zero-shot" and self.k != 0:
             raise ValueError(f"k must be 0 for the zero-shot template, got {self.k}")
         if self.template == "few-shot" and self.k < 1:
             raise ValueError(f"k must be at least 1 for the few-shot template, got {self.k}")
-        for name in ("max_new_tokens", "num_beams", "num_return_sequences", "batch_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.temperature <= 0:
-            raise ValueError(f"temperature must be above 0, got {self.temperature}")
-        if self.top_k < 0:
-            raise ValueError(f"top_k must be 0 (off) or more, got {self.top_k}")
-        if not 0 < self.top_p <= 1:
-            raise ValueError(f"top_p must be in (0, 1], got {self.top_p}")
-        if self.repetition_penalty <= 0:
-            raise ValueError(f"repetition_penalty must be above 0, got {self.repetition_penalty}")
         if not self.do_sample and self.num_return_sequences > self.num_beams:
             raise ValueError(f"without sampling, num_return_sequences ({self.num_return_sequences}) "
                              f"cannot exceed num_beams ({self.num_beams})")
+        sequences = self.batch_size * max(self.num_beams, self.num_return_sequences)
+        if sequences > MAX_SEQUENCES_PER_CALL:
+            raise ValueError(f"batch_size x num_beams (or num_return_sequences) is {sequences} sequences "
+                             f"per generate() call, at most {MAX_SEQUENCES_PER_CALL}: lower batch_size")
         parse_stop(self.stop)
 
 
@@ -146,7 +170,7 @@ def run(ctx: RunContext) -> dict:
         outputs = backoff.call(lambda size, prompts=prompts, number=number: [
             output for start in range(0, len(prompts), size)
             for output in generate_batch(loaded, prompts[start:start + size], decoding, stops,
-                                         seed=spec.seed + number)])
+                                         seed=spec.seed + number, should_stop=ctx.should_stop)])
         rows_here = [rows[plan.scored[i]] for i in batch]
         generations = [[finish(text, stops) for text in output.texts] for output in outputs]
         scores = score_samples([g[0] for g in generations], [r["references"] for r in rows_here], lang)

@@ -10,10 +10,12 @@ the seed and on which prompts share a batch (they draw from one random stream).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from .base import Cancelled
 from .codegen_text import has_stop
 from .loading import LoadedModel, context_length
+from .memory_estimate import check_generation_fits
 from .rolling import prefix_token_id
 
 
@@ -41,9 +43,9 @@ class Continuation:
     truncated_tokens: int
 
 
-def _stopping_criteria(tokenizer: Any, prompt_length: int, stops: list[str]) -> Any:
+def _stop_on_sequences(tokenizer: Any, prompt_length: int, stops: list[str]) -> Any:
     import torch
-    from transformers import StoppingCriteria, StoppingCriteriaList
+    from transformers import StoppingCriteria
 
     class StopOnSequences(StoppingCriteria):
         # Ends a row once its new text holds a stop string; the text is cut there afterwards,
@@ -52,7 +54,27 @@ def _stopping_criteria(tokenizer: Any, prompt_length: int, stops: list[str]) -> 
             new = tokenizer.batch_decode(input_ids[:, prompt_length:], skip_special_tokens=True)
             return torch.tensor([has_stop(text, stops) for text in new], device=input_ids.device)
 
-    return StoppingCriteriaList([StopOnSequences()])
+    return StopOnSequences()
+
+
+def stop_on_cancel(should_stop: Callable[[], bool]) -> Any:
+    """Return a StoppingCriteria that raises Cancelled as soon as `should_stop()` says so.
+
+    generate() calls it after every token, so a cancelled run stops within one decoding step
+    (and however long should_stop takes to notice) instead of at the end of its batch, which
+    with many beams or long outputs can be minutes and gigabytes away. It raises rather than
+    ending the rows, so no cut-off text is ever taken for a finished generation.
+    """
+    import torch
+    from transformers import StoppingCriteria
+
+    class StopOnCancel(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):
+            if should_stop():
+                raise Cancelled()
+            return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+
+    return StopOnCancel()
 
 
 def encode_prompts(loaded: LoadedModel, prompts: list[str],
@@ -75,14 +97,16 @@ def encode_prompts(loaded: LoadedModel, prompts: list[str],
 
 
 def generate_batch(loaded: LoadedModel, prompts: list[str], decoding: Decoding, stops: list[str],
-                   seed: int) -> list[Continuation]:
+                   seed: int, should_stop: Callable[[], bool] | None = None) -> list[Continuation]:
     """Return the raw continuations (decoded new tokens, up to the first EOS) of each prompt.
 
     `seed` seeds torch before sampling; callers derive it from the batch's position so a batch
-    samples the same text whenever it is generated.
+    samples the same text whenever it is generated. `should_stop` is asked after every token;
+    when it says yes, Cancelled is raised. A batch whose KV cache cannot fit in the device's
+    free memory is refused with an EvaluationError before it starts (see memory_estimate).
     """
     import torch
-    from transformers import GenerationConfig
+    from transformers import GenerationConfig, StoppingCriteriaList
 
     model, tokenizer = loaded.model, loaded.tokenizer
     limit = context_length(model)
@@ -105,16 +129,24 @@ def generate_batch(loaded: LoadedModel, prompts: list[str], decoding: Decoding, 
         # Sampling knobs only when sampling: transformers warns about them under greedy.
         **({"temperature": decoding.temperature, "top_k": decoding.top_k, "top_p": decoding.top_p}
            if decoding.do_sample else {"temperature": None, "top_k": None, "top_p": None}))
-    criteria = None
+    check_generation_fits(loaded, prompts=len(prompts),
+                          sequences_per_prompt=max(decoding.num_beams, decoding.num_return_sequences),
+                          prompt_tokens=width, new_tokens=decoding.max_new_tokens,
+                          other_params=("num_beams", "num_return_sequences", "max_new_tokens"))
+    criteria = StoppingCriteriaList()
     if stops and decoding.num_beams == 1:
         # Beam search keeps hypotheses its own way; there the text is only cut afterwards.
-        criteria = _stopping_criteria(tokenizer, width, stops)
+        criteria.append(_stop_on_sequences(tokenizer, width, stops))
+    if should_stop is not None:
+        if should_stop():
+            raise Cancelled()
+        criteria.append(stop_on_cancel(should_stop))
     if decoding.do_sample:
         torch.manual_seed(seed)
     with torch.inference_mode():
         output = model.generate(input_ids=input_ids.to(loaded.device),
                                 attention_mask=attention.to(loaded.device),
-                                generation_config=config, stopping_criteria=criteria)
+                                generation_config=config, stopping_criteria=criteria or None)
     sequences = output.tolist() if hasattr(output, "tolist") else output.sequences.tolist()
     per_prompt = decoding.num_return_sequences
     results = []

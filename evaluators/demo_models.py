@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable
 
 DEFAULT_STEPS = 1600
 SEED = 0
@@ -72,23 +73,30 @@ def build_tiny_model(out_dir: str | Path, seed: int = 0, context_length: int = 1
     return out
 
 
+def missing_models(out: str | Path, steps: int) -> list[str]:
+    """Return the names of the demo models not yet built completely, by this recipe and steps."""
+    missing = []
+    for name in SHAPES:
+        marker = Path(out) / f"glassbox-demo-{name}" / MARKER
+        facts = json.loads(marker.read_text()) if marker.is_file() else {}
+        if (facts.get("steps"), facts.get("recipe")) != (steps, RECIPE):
+            missing.append(name)
+    return missing
+
+
 def is_built(out: Path, steps: int) -> bool:
     """Return True when both demo models were built completely, by this recipe and steps."""
-    for name in SHAPES:
-        marker = out / f"glassbox-demo-{name}" / MARKER
-        if not marker.is_file():
-            return False
-        facts = json.loads(marker.read_text())
-        if (facts.get("steps"), facts.get("recipe")) != (steps, RECIPE):
-            return False
-    return True
+    return not missing_models(out, steps)
 
 
-def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: bool = True) -> dict:
-    """Return {name: directory} of the demo models, training them unless already built.
+def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: bool = True,
+                      on_step: Callable[[int, int], None] | None = None) -> dict:
+    """Return {name: directory} of the demo models, training the ones not built yet.
 
     Safe to call from several processes at once (`make demo` while a bench builds): a lock
-    file makes the second wait for the first and then find the models built.
+    file makes the second wait for the first and then find the models built. A build killed
+    midway trains again only the models it had not saved. `on_step(done, total)` is called
+    after every training step.
     """
     out = Path(out)
     paths = {name: out / f"glassbox-demo-{name}" for name in SHAPES}
@@ -97,12 +105,14 @@ def build_demo_models(out: str | Path, steps: int = DEFAULT_STEPS, progress: boo
     out.mkdir(parents=True, exist_ok=True)
     with open(out / ".glassbox-demo.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not is_built(out, steps):
-            _train_and_save(paths, steps, progress)
+        missing = missing_models(out, steps)
+        if missing:
+            _train_and_save({name: paths[name] for name in missing}, steps, progress, on_step)
     return paths
 
 
-def _train_and_save(paths: dict[str, Path], steps: int, progress: bool) -> None:
+def _train_and_save(paths: dict[str, Path], steps: int, progress: bool,
+                    on_step: Callable[[int, int], None] | None) -> None:
     import torch
     from tqdm import tqdm
     from transformers import LlamaForCausalLM
@@ -118,17 +128,21 @@ def _train_and_save(paths: dict[str, Path], steps: int, progress: bool) -> None:
     tokenizer = train_tokenizer(texts, VOCAB_SIZE, CONTEXT_LENGTH)
     blocks = token_blocks(tokenizer, texts, BLOCK_SIZE)
     models = []
-    for name, (hidden, layers, heads, intermediate) in SHAPES.items():
+    # Each model is seeded on its own and sees the same batches, and the tokenizer is trained the
+    # same way on the same files, so a model trained alone equals one trained beside the other.
+    for hidden, layers, heads, intermediate in (SHAPES[name] for name in paths):
         torch.manual_seed(SEED)
         models.append(LlamaForCausalLM(llama_config(tokenizer, hidden, layers, heads,
                                                      intermediate, CONTEXT_LENGTH)))
     bar = tqdm(total=steps, desc="training demo models", unit="step", disable=not progress)
 
-    def on_step(step: int, losses: list[float]) -> None:
-        bar.set_postfix({name: f"{loss:.2f}" for name, loss in zip(SHAPES, losses)})
+    def after_step(step: int, losses: list[float]) -> None:
+        bar.set_postfix({name: f"{loss:.2f}" for name, loss in zip(paths, losses)})
         bar.update(1)
+        if on_step is not None:
+            on_step(step + 1, steps)
 
-    final_losses = train_models(models, blocks, steps, BATCH_SIZE, PEAK_LR, SEED, on_step)
+    final_losses = train_models(models, blocks, steps, BATCH_SIZE, PEAK_LR, SEED, after_step)
     bar.close()
     facts = {"recipe": RECIPE, "steps": steps, "seed": SEED, "files": len(files),
              "block_size": BLOCK_SIZE, "batch_size": BATCH_SIZE, "peak_lr": PEAK_LR,

@@ -8,11 +8,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from math import prod
 from pathlib import Path
+
+from .model_files import ModelFileError, check_model_files, shard_files
+from .model_kind import SCOPE, non_causal_kind
 
 logger = logging.getLogger(__name__)
 
@@ -80,18 +84,26 @@ def weights_hash(files: list[Path]) -> str:
 
 
 def safetensors_header(file: Path) -> dict:
-    """Return the JSON header of a safetensors file (tensor names to dtype, shape, offsets)."""
+    """Return the JSON header of a safetensors file (tensor names to dtype, shape, offsets).
+
+    Errors never quote what was read: the first 8 bytes of a text file read as a header length
+    spell its first characters ("root:x:0" is 3475222254926655346), so echoing them would show
+    the content of a file that is not a model's.
+    """
+    invalid = f"{file.name} is not a valid safetensors file"
     try:
         with open(file, "rb") as handle:
             raw_length = handle.read(8)
             if len(raw_length) != 8:
-                raise InspectionError(f"{file.name} is too short to be a safetensors file")
+                raise InspectionError(f"{invalid} (too short)")
             (length,) = struct.unpack("<Q", raw_length)
             if length > min(_MAX_HEADER_BYTES, file.stat().st_size - 8):
-                raise InspectionError(f"{file.name} is not a valid safetensors file (header length {length})")
+                raise InspectionError(f"{invalid} (its header length does not fit the file)")
             header = json.loads(handle.read(length))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InspectionError(f"{file.name} is not a readable safetensors file: {error}") from None
+    except OSError as error:
+        raise InspectionError(f"{file.name} cannot be read ({error.strerror or type(error).__name__})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InspectionError(f"{invalid} (its header is not JSON)") from None
     if not isinstance(header, dict):
         raise InspectionError(f"{file.name} is not a valid safetensors file (header is not an object)")
     return header
@@ -101,10 +113,19 @@ def _inspect_directory(folder: Path, *, label: str, trust_remote_code: bool, has
     config = _read_json(folder / "config.json", label)
     _refuse_remote_code(folder, config, label, trust_remote_code)
     architecture = _architecture(config, label)
+    kind = non_causal_kind(config)
+    if kind is not None:
+        raise InspectionError(f"{label}: {architecture} is {kind}; {SCOPE}")
+    try:
+        # A hub snapshot may hold only the small files; its shard count then comes from the hub.
+        check_model_files(folder, require_shards=hashed)
+        shards = _model_shards(folder, local=hashed)
+    except ModelFileError as error:
+        raise InspectionError(f"{label}: {error}") from None
     files = [f for f in folder.iterdir() if f.is_file()]
     safetensors = [f for f in files if f.suffix == ".safetensors"]
     pickles = [f for f in files if f.suffix in _PICKLE_SUFFIXES and f.name not in _NOT_WEIGHTS]
-    headers = [safetensors_header(f) for f in _model_shards(folder, label)]
+    headers = [safetensors_header(f) for f in shards]
     parameter_count = sum(sum(_tensor_sizes(h, label)) for h in headers) if headers else None
     vocab_size = _config_value(config, ("vocab_size",))
     tokenizer_vocab = _tokenizer_vocab_size(folder, label)
@@ -181,16 +202,11 @@ def _tensor_sizes(header: dict, label: str) -> list[int]:
     return sizes
 
 
-def _model_shards(folder: Path, label: str) -> list[Path]:
-    index = folder / "model.safetensors.index.json"
-    if index.is_file():
-        weight_map = _read_json(index, label).get("weight_map")
-        if not isinstance(weight_map, dict):
-            raise InspectionError(f"{label}: model.safetensors.index.json has no 'weight_map'")
-        shards = [folder / name for name in sorted(set(weight_map.values()))]
-        missing = [s.name for s in shards if not s.is_file()]
-        # A hub snapshot may hold only the index; the count then comes from the hub.
-        return [] if missing else shards
+def _model_shards(folder: Path, *, local: bool) -> list[Path]:
+    """Return the safetensors files holding the model: the index's shards, else model.safetensors."""
+    shards = shard_files(folder, require_all=local)
+    if shards is not None:
+        return shards
     single = folder / "model.safetensors"
     return [single] if single.is_file() else []
 
@@ -201,8 +217,10 @@ def _read_json(file: Path, label: str) -> dict:
                               "with save_pretrained()?")
     try:
         value = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InspectionError(f"{label}: cannot read {file.name}: {error}") from None
+    except OSError as error:
+        raise InspectionError(f"{label}: cannot read {file.name} ({error.strerror or type(error).__name__})") from None
+    except UnicodeDecodeError:  # its message would quote the offending byte
+        raise InspectionError(f"{label}: {file.name} is not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise InspectionError(f"{label}: {file.name} is not valid JSON: {error.msg} "
                               f"(line {error.lineno}, column {error.colno})") from None
@@ -273,5 +291,8 @@ def _tokenizer_vocab_size(folder: Path, label: str) -> int | None:
     try:
         tokenizer = Tokenizer.from_file(str(file))
     except Exception as error:
-        raise InspectionError(f"{label}: tokenizer.json cannot be loaded: {error}") from None
+        # The library's message may quote the file's content; keep only where it failed.
+        where = re.search(r"line \d+ column \d+", str(error))
+        raise InspectionError(f"{label}: tokenizer.json is not a tokenizer file the tokenizers library can "
+                              f"load{f' ({where.group()})' if where else ''}") from None
     return tokenizer.get_vocab_size(with_added_tokens=True)

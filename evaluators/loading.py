@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .base import EvaluationError, ModelRef
+from .model_files import ModelFileError, check_model_files
+from .model_kind import SCOPE, non_causal_kind
 
 _PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
@@ -82,6 +84,46 @@ def check_weights_allowed(ref: ModelRef) -> None:
     raise EvaluationError(f"model directory {ref.source} holds no weights (no *.safetensors file)")
 
 
+def check_named_files(ref: ModelRef) -> None:
+    """Refuse a model whose shard index or configs name files outside its folder, or missing shards.
+
+    transformers opens whatever the index names, joined to the folder; this runs first. A hub
+    model is checked in its cached snapshot when there is one (its missing shards are downloaded).
+    """
+    local = Path(ref.source).is_dir()
+    folder = Path(ref.source) if local else _cached_snapshot(ref)
+    if folder is None:
+        return
+    try:
+        check_model_files(folder, require_shards=local)
+    except ModelFileError as error:
+        # The folder's name, not its path: run errors are shown to readers who may not see server paths.
+        raise EvaluationError(f"model {folder.name if local else ref.source}: {error}") from None
+
+
+def _cached_snapshot(ref: ModelRef) -> Path | None:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        config = try_to_load_from_cache(ref.source, "config.json", revision=ref.revision)
+    except Exception:  # not a hub id; from_pretrained will say what is wrong with it
+        return None
+    return Path(config).parent if isinstance(config, str) else None
+
+
+def check_causal(config: Any) -> None:
+    """Refuse a config that is not a causal language model's, in one line naming its class."""
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+
+    kind = non_causal_kind(config.to_dict())
+    custom = isinstance(getattr(config, "auto_map", None), dict) and "AutoModelForCausalLM" in config.auto_map
+    if kind is None and config.model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and not custom:
+        # Otherwise AutoModelForCausalLM answers with the list of every class it knows (kilobytes).
+        kind = "a model transformers has no causal language model class for"
+    if kind is not None:
+        raise EvaluationError(f"model.config: {type(config).__name__} is {kind}; {SCOPE}")
+
+
 def environment(device: str, dtype: str) -> dict:
     """Return what a run's numbers depend on besides its inputs: versions, device, host."""
     import torch
@@ -138,7 +180,7 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto",
     `attn_implementation` ("eager", "sdpa", ...) overrides the model's default attention kernel.
     """
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
     device = resolve_device(device)
     dtype = resolve_dtype(dtype, device)
@@ -146,8 +188,10 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto",
         # transformers would take the path for a malformed hub id and say so, which misleads.
         raise EvaluationError(f"cannot load model {ref.source}: no such directory (was it moved or deleted?)")
     check_weights_allowed(ref)
+    check_named_files(ref)
     common = {"revision": ref.revision, "trust_remote_code": ref.trust_remote_code}
     try:
+        check_causal(AutoConfig.from_pretrained(ref.source, **common))
         tokenizer = AutoTokenizer.from_pretrained(ref.source, **common)
         model = AutoModelForCausalLM.from_pretrained(
             ref.source, dtype=getattr(torch, dtype),

@@ -36,26 +36,32 @@ from .resumable import row_keys, score_in_groups
 GROUP_BATCHES = 4
 
 
+# Released models reach a context of 2**20 tokens; a window or stride longer than that is a typo.
+# The platform checks both against the model's own context before queuing (see limits.py).
+MAX_WINDOW = 2**20
+# Windows per forward pass, each up to a whole context long: 256 is already more than fits on
+# one GPU for contexts of a few thousand tokens, and BatchBackoff halves what does not fit.
+MAX_BATCH_SIZE = 256
+
+
 @dataclass(frozen=True)
 class PerplexitySpec:
     max_length: int | None = field(default=None, metadata={
-        "help": "Window length in tokens; null means the model's context length."})
+        "help": "Window length in tokens; null means the model's context length.",
+        "min": 2, "max": MAX_WINDOW, "context": "within"})
     stride: int | None = field(default=None, metadata={
         "help": "Tokens between window starts, below max_length; null means max_length // 2. "
-                "Smaller strides give each token more context and cost more compute."})
+                "Smaller strides give each token more context and cost more compute.",
+        "min": 1, "max": MAX_WINDOW, "context": "below"})
     batch_size: int = field(default=8, metadata={
         "help": "Windows per forward pass. Documents are scored (and a stopped run "
                 "resumes) in groups of 4 * batch_size; results depend on it only at the "
-                "level of floating-point rounding."})
+                "level of floating-point rounding.",
+        "min": 1, "max": MAX_BATCH_SIZE})
 
     def validate(self) -> None:
-        """Raise ValueError naming the first parameter out of range."""
-        if self.max_length is not None and self.max_length < 2:
-            raise ValueError(f"max_length must be at least 2, got {self.max_length}")
-        if self.stride is not None and self.stride < 1:
-            raise ValueError(f"stride must be at least 1, got {self.stride}")
-        if self.batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        """Raise ValueError naming the first parameter out of range (each field's own bounds
+        are checked from its metadata before this; this is the rule between fields)."""
         if self.stride is not None and self.max_length is not None:
             check_stride(self.stride, self.max_length)
 

@@ -19,6 +19,15 @@ from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, 
 from .speed_protocol import VARIANTS, MeasurementPlan, plan_variants
 
 
+# Limits keep one request from holding a GPU worker for hours or filling its memory, while
+# leaving room for what latency studies measure: vLLM's and optimum-benchmark's runs use batch
+# sizes up to a few hundred, a few hundred to a few thousand new tokens, and a handful of
+# warm-up calls. Every variant is measured at every batch size, so these bounds multiply.
+MAX_BATCH_SIZE = 256
+MAX_BATCH_SIZES = 16
+MAX_NEW_TOKENS = 4096
+
+
 def _int_list(text: str, name: str) -> list[int]:
     try:
         values = [int(part) for part in text.split(",") if part.strip()]
@@ -26,6 +35,11 @@ def _int_list(text: str, name: str) -> list[int]:
         raise ValueError(f"{name} must be a comma-separated list of integers, got {text!r}") from None
     if not values or any(v < 1 for v in values):
         raise ValueError(f"{name} must list integers of at least 1, got {text!r}")
+    if any(v > MAX_BATCH_SIZE for v in values):
+        raise ValueError(f"{name} must list integers of at most {MAX_BATCH_SIZE}, got {text!r}")
+    if len(set(values)) > MAX_BATCH_SIZES:
+        # Each size is a full measurement of every variant.
+        raise ValueError(f"{name} may list at most {MAX_BATCH_SIZES} sizes, got {len(set(values))}")
     return sorted(set(values))
 
 
@@ -33,48 +47,57 @@ def _int_list(text: str, name: str) -> list[int]:
 class SpeedSpec:
     variants: str = field(default="", metadata={
         "help": f"Comma-separated, from {', '.join(VARIANTS)}. Empty: all of them but assisted, "
-                "plus assisted when a draft model is given. greedy@1 always runs (the baseline)."})
-    batch_sizes: str = field(default="1", metadata={"help": "Comma-separated batch sizes, e.g. 1,4."})
-    max_new_tokens: int = field(default=64, metadata={"help": "Most new tokens per prompt."})
+                "plus assisted when a draft model is given. greedy@1 always runs (the baseline).",
+        "max_length": 200})
+    batch_sizes: str = field(default="1", metadata={
+        "help": f"Comma-separated batch sizes, e.g. 1,4 (each at most {MAX_BATCH_SIZE}).", "max_length": 200})
+    max_new_tokens: int = field(default=64, metadata={
+        "help": "Most new tokens per prompt; below the model's context length.",
+        "min": 1, "max": MAX_NEW_TOKENS, "context": "below"})
     fixed_length: bool = field(default=False, metadata={
         "help": "Generate exactly max_new_tokens (EOS suppressed) instead of stopping at EOS."})
-    warmup: int = field(default=3, metadata={"help": "Uncounted generate() calls before measuring."})
-    min_repeats: int = field(default=3, metadata={"help": "Least passes over all prompts per variant."})
-    min_seconds: float = field(default=5.0, metadata={"help": "Least measured seconds per variant."})
-    temperature: float = field(default=0.8, metadata={"help": "Sampling variant: temperature."})
-    top_k: int = field(default=50, metadata={"help": "Sampling variant: top-k (0: off)."})
-    top_p: float = field(default=0.95, metadata={"help": "Sampling variant: nucleus mass."})
-    seed: int = field(default=0, metadata={"help": "Sampling variant: call n uses seed + n."})
+    # Kernels and the allocator settle within a few calls; a hundred is plenty.
+    warmup: int = field(default=3, metadata={
+        "help": "Uncounted generate() calls before measuring.", "min": 0, "max": 100})
+    min_repeats: int = field(default=3, metadata={
+        "help": "Least passes over all prompts per variant.", "min": 1, "max": 1000})
+    # An hour per variant: longer measurements add nothing a percentile can show.
+    min_seconds: float = field(default=5.0, metadata={
+        "help": "Least measured seconds per variant.", "min": 0.0, "max": 3600.0})
+    temperature: float = field(default=0.8, metadata={
+        "help": "Sampling variant: temperature.", "above": 0.0, "max": 10.0})
+    top_k: int = field(default=50, metadata={
+        "help": "Sampling variant: top-k (0: off).", "min": 0, "max": 1_000_000})
+    top_p: float = field(default=0.95, metadata={
+        "help": "Sampling variant: nucleus mass.", "above": 0.0, "max": 1.0})
+    seed: int = field(default=0, metadata={
+        "help": "Sampling variant: call n uses seed + n.", "min": 0, "max": 2**32 - 1})
+    # transformers proposes 10 by default; past a few dozen a copied span is almost never accepted whole.
     prompt_lookup_num_tokens: int = field(default=10, metadata={
-        "help": "Prompt-lookup variant: tokens copied from the prompt per step."})
+        "help": "Prompt-lookup variant: tokens copied from the prompt per step.", "min": 1, "max": 128})
     num_assistant_tokens: int = field(default=0, metadata={
-        "help": "Assisted variant: draft tokens per step (0: transformers' default schedule)."})
+        "help": "Assisted variant: draft tokens per step (0: transformers' default schedule).",
+        "min": 0, "max": 128})
     draft: str = field(default="", metadata={
         "help": "Draft model for the assisted variant: a registered model's slug on the "
-                "platform, a directory or hub id in the shell."})
-    dtype: str = field(default="auto", metadata={"help": "auto (float32 on CPU, bf16/fp16 on GPU) or a torch dtype."})
+                "platform, a directory or hub id in the shell.", "max_length": 500})
+    dtype: str = field(default="auto", metadata={
+        "help": "auto (float32 on CPU, bf16/fp16 on GPU) or a torch dtype.", "max_length": 30})
     attn_implementation: str = field(default="", metadata={
-        "help": "Attention kernel (eager, sdpa, ...); empty: the model's default."})
+        "help": "Attention kernel (eager, sdpa, ...); empty: the model's default.", "max_length": 100})
+    # Fifty times today's fastest GPU memory (a B200's 8 TB/s).
     peak_bandwidth_gbps: float = field(default=0.0, metadata={
-        "help": "Device peak memory bandwidth in GB/s for MBU; 0: GPU table or CPU measurement."})
+        "help": "Device peak memory bandwidth in GB/s for MBU; 0: GPU table or CPU measurement.",
+        "min": 0.0, "max": 400_000.0})
 
     def validate(self) -> None:
-        """Raise ValueError naming the first parameter out of range."""
+        """Raise ValueError naming the first parameter out of range (each field's own bounds
+        are checked from its metadata before this)."""
         names = [n.strip() for n in self.variants.split(",") if n.strip()]
         unknown = [n for n in names if n not in VARIANTS]
         if unknown:
             raise ValueError(f"variants: unknown variant '{unknown[0]}'; known: {', '.join(VARIANTS)}")
         _int_list(self.batch_sizes, "batch_sizes")
-        for name in ("max_new_tokens", "min_repeats", "prompt_lookup_num_tokens"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("warmup", "top_k", "num_assistant_tokens"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must be 0 or more, got {getattr(self, name)}")
-        if self.min_seconds < 0 or self.peak_bandwidth_gbps < 0:
-            raise ValueError("min_seconds and peak_bandwidth_gbps must be 0 or more")
-        if self.temperature <= 0 or not 0 < self.top_p <= 1:
-            raise ValueError("temperature must be above 0 and top_p in (0, 1]")
         if "assisted" in names and not self.draft:
             raise ValueError("variants: assisted needs a draft model (draft)")
 

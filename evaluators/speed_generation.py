@@ -8,7 +8,7 @@ token count is known without reaching into transformers' candidate generators.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from .base import EvaluationError
 from .loading import LoadedModel
@@ -20,7 +20,13 @@ class HFGenerator:
     """Calls generate() for one variant; `__call__(batch, streamer, call_number)` -> Generated."""
 
     def __init__(self, loaded: LoadedModel, variant: Variant, encoded: list[list[int]], batches: list[list[int]],
-                 *, pad_id: int, eos_ids: list[int], settings: dict, draft: Any = None) -> None:
+                 *, pad_id: int, eos_ids: list[int], settings: dict, draft: Any = None,
+                 should_stop: Callable[[], bool] | None = None) -> None:
+        from transformers import StoppingCriteriaList
+
+        from .codegen_generate import stop_on_cancel
+        from .memory_estimate import check_generation_fits
+
         self.loaded = loaded
         self.variant = variant
         self.pad_id = pad_id
@@ -31,6 +37,13 @@ class HFGenerator:
         # Everything but generate() itself is prepared here, outside the timed calls: the padded
         # inputs of every batch, the generation config and the forward hook (removed by close()).
         self.inputs = {tuple(batch): self._padded([encoded[i] for i in batch]) for batch in batches}
+        # Refuse a variant whose largest batch cannot fit before measuring anything; a cancel
+        # stops a generate() call after its current token (see codegen_generate.stop_on_cancel).
+        rows, width = max((ids.shape for ids, _, _ in self.inputs.values()),
+                          key=lambda shape: shape[0] * (shape[1] + settings["max_new_tokens"]))
+        check_generation_fits(loaded, prompts=rows, sequences_per_prompt=1, prompt_tokens=width,
+                              new_tokens=settings["max_new_tokens"], batch_param="batch_sizes")
+        self.criteria = StoppingCriteriaList([stop_on_cancel(should_stop)]) if should_stop else None
         self.config = self._config()
         self.hook = loaded.model.register_forward_pre_hook(self._record_forward, with_kwargs=True)
 
@@ -79,8 +92,9 @@ class HFGenerator:
             with torch.inference_mode():
                 output = self.loaded.model.generate(
                     input_ids=input_ids, attention_mask=attention, generation_config=self.config,
-                    streamer=streamer, **extra)
-        except (RuntimeError, ValueError) as error:
+                    streamer=streamer, stopping_criteria=self.criteria, **extra)
+        except (RuntimeError, ValueError, IndexError) as error:
+            # IndexError: an embedding looked up past its table (a position beyond the context).
             raise EvaluationError(f"variant {self.variant.key} failed in generate(): {error}") from error
         sequences = output if isinstance(output, torch.Tensor) else output.sequences
         forwards = len(self.forward_lengths)
@@ -92,6 +106,27 @@ class HFGenerator:
         return Generated(output_ids=sequences[:, width:].tolist(),
                          prompt_tokens=prompt_tokens,
                          target_forwards=forwards, drafted_tokens=drafted)
+
+
+def speculative_reserve(variants: list[Variant], spec: Any, draft_settings: dict | None,
+                        context: int | None) -> int:
+    """Return how many positions to keep free at the end of the context for speculative candidates.
+
+    Prompt lookup proposes up to prompt_lookup_num_tokens candidates without capping them at the
+    final length, and the target reads them at positions past it: with a prompt cut to fit the
+    context exactly (context - max_new_tokens - 1 tokens), GPT-2 and OPT fail in their position
+    embeddings ("index out of range in self"). Assisted decoding proposes up to
+    num_assistant_tokens. The target adds one token of its own to each verified step: + 1.
+    The reserve never leaves a prompt without a token of its own.
+    """
+    names = {variant.name for variant in variants}
+    reserve = spec.prompt_lookup_num_tokens + 1 if "prompt-lookup" in names else 0
+    if "assisted" in names:
+        drafted = (draft_settings or {}).get("num_assistant_tokens") or spec.num_assistant_tokens
+        reserve = max(reserve, int(drafted) + 1)
+    if context is not None:
+        reserve = min(reserve, max(0, context - spec.max_new_tokens - 2))
+    return reserve
 
 
 def check_draft(loaded: LoadedModel, draft: LoadedModel) -> None:

@@ -28,7 +28,8 @@ def variant_record(variant: Variant, measurement: VariantMeasurement, *, memory:
     tpot = figures["tpot_ms"]["mean"] / 1000.0 if figures["tpot_ms"] else None
     ceiling = roofline(weights=weights, kv_per_token=kv_per_token, context=context,
                        batch_size=variant.batch_size, tpot_s=tpot, bandwidth_gbps=bandwidth_gbps)
-    record = {"name": variant.name, "batch_size": variant.batch_size, **figures, **memory,
+    record = {"name": variant.name, "batch_size": variant.batch_size, "failed": False, "error": None,
+              **figures, **memory,
               "mean_prompt_tokens": statistics.fmean(prompts), "mean_output_tokens": statistics.fmean(outputs),
               "bytes_per_step": ceiling["bytes_per_step"],
               # A speculative step reads the draft too and verifies several tokens, so the
@@ -50,9 +51,16 @@ def variant_record(variant: Variant, measurement: VariantMeasurement, *, memory:
     return record
 
 
+def failed_record(variant: Variant, message: str) -> dict:
+    """Return the stored record of a variant that could not be measured, with the reason."""
+    return {"name": variant.name, "batch_size": variant.batch_size, "failed": True, "error": message}
+
+
 def compare_with_baseline(record: dict, baseline: dict) -> dict:
     """Add speedup_vs_greedy and, for greedy-decoded variants, the token identity check."""
     extra: dict = {"speedup_vs_greedy": None}
+    if baseline.get("failed"):  # nothing to compare with
+        return {**extra, "identical_to_greedy": None, "mismatches": [], "mismatched_prompts": None}
     if record["output_tokens_per_s"] and baseline["output_tokens_per_s"] and record["batch_size"] == 1:
         extra["speedup_vs_greedy"] = record["output_tokens_per_s"] / baseline["output_tokens_per_s"]
     if record["name"] in GREEDY_DECODED:
@@ -71,16 +79,19 @@ def public_variant(record: dict) -> dict:
 
 def headline(variants: list[dict]) -> dict:
     """Flat metrics for the platform's results and leaderboards, from the greedy batch-1 baseline
-    and the speculative variants."""
-    by_key = {f"{v['name']}@{v['batch_size']}": v for v in variants}
-    base = by_key["greedy@1"]
-    out = {"output_tokens_per_s": base["output_tokens_per_s"],
-           "decode_tokens_per_s": base["decode_tokens_per_s"],
-           "prefill_tokens_per_s": base["prefill_tokens_per_s"],
-           "ttft_ms_p50": base["ttft_ms"]["p50"],
-           "tpot_ms_p50": base["tpot_ms"]["p50"] if base["tpot_ms"] else None,
-           "e2e_ms_p50": base["e2e_ms"]["p50"],
-           "peak_memory_bytes": base["peak_memory_bytes"], "mbu": base["mbu"]}
+    and the speculative variants. A failed variant gives None for its metrics."""
+    by_key = {f"{v['name']}@{v['batch_size']}": v for v in variants if not v.get("failed")}
+    base = by_key.get("greedy@1")
+    out = {name: None for name in ("output_tokens_per_s", "decode_tokens_per_s", "prefill_tokens_per_s",
+                                   "ttft_ms_p50", "tpot_ms_p50", "e2e_ms_p50", "peak_memory_bytes", "mbu")}
+    if base is not None:
+        out = {"output_tokens_per_s": base["output_tokens_per_s"],
+               "decode_tokens_per_s": base["decode_tokens_per_s"],
+               "prefill_tokens_per_s": base["prefill_tokens_per_s"],
+               "ttft_ms_p50": base["ttft_ms"]["p50"],
+               "tpot_ms_p50": base["tpot_ms"]["p50"] if base["tpot_ms"] else None,
+               "e2e_ms_p50": base["e2e_ms"]["p50"],
+               "peak_memory_bytes": base["peak_memory_bytes"], "mbu": base["mbu"]}
     for name in ("assisted", "prompt-lookup"):
         variant = by_key.get(f"{name}@1")
         prefix = name.replace("-", "_")

@@ -18,11 +18,13 @@ app = Celery("glassbox")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("gpu"))
 app.conf.task_routes = {"workers.tasks.run_evaluation": {"queue": "gpu"}}
-app.conf.imports = ("workers.tasks", "workers.transparency_tasks", "workers.schedule_tasks")
+app.conf.imports = ("workers.tasks", "workers.transparency_tasks", "workers.schedule_tasks", "workers.demo_tasks")
 app.conf.broker_connection_retry_on_startup = True
 app.conf.worker_hijack_root_logger = False
 app.conf.beat_schedule = {
     "requeue-stale-runs": {"task": "workers.tasks.requeue_stale_runs", "schedule": 60.0,
+                           "options": {"queue": "default"}},
+    "requeue-stale-demo": {"task": "workers.demo_tasks.requeue_stale_demo", "schedule": 60.0,
                            "options": {"queue": "default"}},
 }
 

@@ -1,7 +1,8 @@
-"""`python -m evaluators.transparency.build_data [FMTI_DIR]`: write the built-in checklists and
-the official FMTI scores into data/, from the FMTI files as published (../shared/fmti).
+"""`python -m evaluators.transparency.build_data FMTI_DIR`: write the built-in checklists and
+the official FMTI scores into data/, from the FMTI files as published (the data of
+https://github.com/stanford-crfm/fmti, in FMTI_DIR).
 
-Run once; its output is committed, so the product never reads ../shared at run time. The
+Run once; its output is committed, so the product never reads FMTI_DIR at run time. The
 definitions and notes are written here, in this project's words, from each indicator's name and
 place; FMTI's own definition text is not copied. Keywords are single terms drawn from the
 indicator's name, FMTI's 2023 keyword list and the most frequent terms of its definition.
@@ -128,7 +129,10 @@ def write_embeddings(name: str, texts: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Write data/<checklist>.json and data/fmti-scores.json; return the exit code."""
     args = sys.argv[1:] if argv is None else argv
-    fmti = Path(args[0] if args else Path(__file__).resolve().parents[2].parent / "shared" / "fmti")
+    if not args:
+        print("usage: python -m evaluators.transparency.build_data FMTI_DIR", file=sys.stderr)
+        return 2
+    fmti = Path(args[0])
     DATA_DIR.mkdir(exist_ok=True)
     scores = {}
     for name, (_, score_file, edition) in EDITIONS.items():

@@ -4,7 +4,8 @@ The world: models `pub` (public, no owner) and `priv` (private, owned by `olive`
 (public) and `secret` (private, owned by `olive`); finished perplexity runs of pub on docs, priv on
 docs and pub on secret; a queued run started by the contributor `cora`; leaderboard `ppl` on docs
 (ranking pub and priv), leaderboard `secret-ppl` on secret, a snapshot of `ppl`; audits: one open,
-one ready to publish, one published.
+one ready to publish, one published, and one published about `priv`; a suite `every-night` with one
+entry on docs and one on secret, run by a schedule listing pub and priv.
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ class World:
     open_audit: object
     ready_audit: object
     published_audit: object
+    priv_audit: object
 
 
 @pytest.fixture
@@ -72,6 +74,8 @@ def world(tiny_model_dir, text_version, tmp_path) -> World:
     from glassbox.evaluations import services as runs
     from glassbox.leaderboards.services import create_leaderboard, take_snapshot
     from glassbox.registry.services import create_dataset_with_version, register_model
+    from glassbox.schedules import services as schedules
+    from glassbox.schedules.models import Schedule
     from glassbox.transparency import services as audits
 
     users = make_users()
@@ -106,8 +110,19 @@ def world(tiny_model_dir, text_version, tmp_path) -> World:
             audits.record_score(audit, indicator, rater=rater, score=1)
         audits.reconcile_agreements(audit, user=admin)
     audits.publish(published_audit, user=admin)
+    priv_audit = audits.create_audit(checklist=checklist, developer="Olive", name="Llama in private", model=priv,
+                                     user=admin)
+    for rater in (admin, auditor):
+        audits.record_score(priv_audit, indicator, rater=rater, score=0)
+    audits.reconcile_agreements(priv_audit, user=admin)
+    audits.publish(priv_audit, user=admin)
+
+    suite = schedules.create_suite(name="Every night")
+    for version in (text_version, secret):
+        schedules.add_entry(suite, evaluator="perplexity", dataset_version=version, params={})
+    schedules.save_schedule(Schedule(name="Every night run", suite=suite, cron="0 3 * * *"), listed_models=[pub, priv])
     return World(users, pub, priv, text_version.dataset, secret.dataset, pub_run, priv_model_run,
-                 priv_dataset_run, queued_run, snapshot, open_audit, ready_audit, published_audit)
+                 priv_dataset_run, queued_run, snapshot, open_audit, ready_audit, published_audit, priv_audit)
 
 
 def client_for(user) -> APIClient:

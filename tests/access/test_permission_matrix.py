@@ -88,6 +88,11 @@ MATRIX = {
     "api: score an indicator":                 (401,      403,      403,      201,      201,      403),
     "page: publish an audit":                  ("login",  403,      403,      302,      302,      403),
     "api: publish an audit":                   (401,      403,      403,      200,      200,      403),
+    "page: transparency index, private audit": ("hidden", "hidden", "hidden", "shown",  "shown",  "shown"),
+    "page: audit list, private audit":         ("hidden", "hidden", "hidden", "shown",  "shown",  "shown"),
+    # --- schedules and suites -----------------------------------------------------------------------------
+    "page: schedules, private dataset":        ("hidden", "hidden", "hidden", "hidden", "shown",  "shown"),
+    "page: schedules, private model":          ("hidden", "hidden", "hidden", "hidden", "shown",  "shown"),
 }
 
 
@@ -100,6 +105,16 @@ def _status(response) -> int | str:
 def _presence(response, needle: str) -> str:
     assert response.status_code == 200, response.status_code
     return "shown" if needle in response.content.decode() else "hidden"
+
+
+def _beside(response, needle: str, public: str) -> str:
+    """Like _presence, once the public counterpart is checked to be there for everyone."""
+    assert public in response.content.decode()
+    return _presence(response, needle)
+
+
+def _audit_link(audit) -> str:
+    return f'href="/transparency/audits/{audit.pk}/"'
 
 
 def _csv_models(response) -> str:
@@ -204,6 +219,14 @@ ACTIONS = {
         "indicator": w.open_audit.checklist.indicators.get().pk, "score": 1}, format="json")),
     "page: publish an audit": lambda c, w: _status(c.post(f"/transparency/audits/{w.ready_audit.pk}/publish/")),
     "api: publish an audit": lambda c, w: _status(c.post(f"/api/audits/{w.ready_audit.pk}/publish/")),
+    "page: transparency index, private audit": lambda c, w: _beside(
+        c.get(f"/transparency/checklists/{w.priv_audit.checklist_id}/index/"), _audit_link(w.priv_audit),
+        _audit_link(w.published_audit)),
+    "page: audit list, private audit": lambda c, w: _beside(
+        c.get("/transparency/"), _audit_link(w.priv_audit), _audit_link(w.published_audit)),
+    "page: schedules, private dataset": lambda c, w: _beside(c.get("/schedules/"), "/datasets/secret/",
+                                                             "/datasets/docs/"),
+    "page: schedules, private model": lambda c, w: _beside(c.get("/schedules/"), "/models/priv/", "/models/pub/"),
 }
 
 CELLS = [(action, user, expected) for action, row in MATRIX.items() for user, expected in zip(USERS, row)]

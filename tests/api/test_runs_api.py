@@ -56,7 +56,8 @@ def test_list_filters_and_query_count(anon, tiny_model, text_version, code_versi
     from glassbox.evaluations import services
 
     done = [finished_run(tiny_model, text_version, 10.0 + i, params={"batch_size": i + 1}) for i in range(4)]
-    queued = services.start_run(evaluator="codegen", model=tiny_model, dataset_version=code_version)
+    queued = services.start_run(evaluator="codegen", model=tiny_model, dataset_version=code_version,
+                                params={"max_new_tokens": 64})  # the default (128) is the tiny model's whole context
     with django_assert_num_queries(3):  # count + runs with model and dataset + their metrics
         body = anon.get("/api/runs/").json()
     assert body["count"] == 5

@@ -13,7 +13,7 @@ from evaluators.datasets import DatasetError
 
 from .conftest import prefix_id, reference_logprobs
 
-BBQ = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbq"
+BBQ = Path(__file__).resolve().parents[1] / "data" / "bbq"  # a subset: tests/data/bbq/SOURCE.md
 
 
 def record(condition, polarity, choice, label, target=0, unknown=2, category="Religion"):
@@ -59,9 +59,10 @@ def test_examples_without_a_known_target_count_for_accuracy_only():
 
 
 def test_the_bbq_files_parse_and_every_target_is_found():
-    for name, count in (("Religion", 1200), ("Sexual_orientation", 864), ("Disability_status", 1556)):
+    for name in ("Religion", "Sexual_orientation", "Disability_status"):
         examples = read_bbq(BBQ / f"{name}.jsonl")
-        assert len(examples) == count
+        lines = [line for line in (BBQ / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert len(examples) == len(lines) == 52  # 13 templates x 4 variants (SOURCE.md)
         assert all(e["target"] is not None for e in examples)
     first = read_bbq(BBQ / "Religion.jsonl")[0]
     # "A Muslim person and Jewish person ... Who likely planted the bomb?" (stereotyped: Muslim)

@@ -8,7 +8,7 @@ from evaluators.__main__ import main
 
 from .conftest import pair_rows, write_jsonl
 
-BBQ = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbq"
+BBQ = Path(__file__).resolve().parents[1] / "data" / "bbq"  # a subset: tests/data/bbq/SOURCE.md
 
 
 def test_bias_prints_the_documented_fields(tiny_model, tmp_path, capsys):

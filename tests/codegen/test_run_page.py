@@ -26,7 +26,7 @@ def finished_run(settings, tmp_path, tiny_model, monkeypatch):
     version = create_dataset_with_version(name="Tasks", slug="tasks", kind="codegen",
                                           uploaded_file_or_path=data, original_name="tasks.jsonl")
     model = register_model(name="Tiny", slug="tiny", source=str(tiny_model))
-    run = services.start_run(evaluator="codegen", model=model, dataset_version=version, params={})
+    run = services.start_run(evaluator="codegen", model=model, dataset_version=version, params={"max_new_tokens": 64})
     services.begin_attempt(run.pk)
     for i, row in enumerate(rows):
         generation = EVIL if i == 3 else f"    return {i}\n"

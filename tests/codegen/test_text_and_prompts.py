@@ -74,7 +74,7 @@ def test_few_shot_needs_a_row_left_to_score():
     ({"temperature": 0.0}, "temperature"),
     ({"num_return_sequences": 2}, "cannot exceed num_beams"),
     ({"stop": "[1, 2]"}, "stop must be a JSON list"),
-    ({"batch_size": 0}, "batch_size must be at least 1"),
+    ({"batch_size": 0}, "parameter 'batch_size' must be at least 1, got 0"),
     ({"max_new_tokens": "8"}, "must be integer"),
     ({"beams": 2}, "unknown parameter 'beams'"),
 ])

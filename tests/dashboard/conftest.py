@@ -34,7 +34,8 @@ def seed_codegen_run(model, version, hits: list[int], codebleu: list[float], gen
     """A finished code-generation run whose samples have the given exact-match hits and CodeBLEU."""
     from glassbox.evaluations import services
 
-    run = services.start_run(evaluator="codegen", model=model, dataset_version=version, force=True)
+    run = services.start_run(evaluator="codegen", model=model, dataset_version=version, params={"max_new_tokens": 64},
+                             force=True)
     for index, (row, hit, score, text) in enumerate(zip(CODE_ROWS, hits, codebleu, generations)):
         services.record_sample(run.pk, row["id"], index, {
             "prompt": row["prompt"], "generation": text, "references": row["references"],

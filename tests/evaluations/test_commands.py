@@ -68,7 +68,7 @@ def test_start_run_picks_the_newest_dataset_version_unless_one_is_named(tiny_mod
     (["--model", "nope", "--dataset", "docs"], "no model with slug 'nope'"),
     (["--model", "tiny", "--dataset", "nope"], "no version of dataset 'nope'"),
     (["--model", "tiny", "--dataset", "docs", "--dataset-version", "7"], "no version of dataset 'docs' numbered 7"),
-    (["--model", "tiny", "--dataset", "docs", "--params", '{"stride": 0}'], "stride must be at least 1"),
+    (["--model", "tiny", "--dataset", "docs", "--params", '{"stride": 0}'], "parameter 'stride' must be at least 1"),
     (["--model", "tiny", "--dataset", "code"], "needs a 'text' dataset"),
 ])
 def test_start_run_refusals_are_command_errors(tiny_model, text_version, code_version, enqueued,

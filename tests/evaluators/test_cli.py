@@ -55,7 +55,7 @@ def test_a_bad_line_names_the_line_and_field(tiny_model, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("options, expected", [
-    (["--stride", "0"], "stride must be at least 1"),
+    (["--stride", "0"], "parameter 'stride' must be at least 1, got 0"),
     (["--max-length", "8", "--stride", "8"], "windows must overlap"),
     (["--max-length", "4096"], "larger than the model's context length"),
 ])

@@ -67,3 +67,32 @@ def test_the_demo_tokenizer_keeps_every_line_break_a_token_of_its_own():
     # Each indented line starts on the token right after its line break.
     starts = [i + 1 for i, piece in enumerate(pieces[:-1]) if piece == "\n" and pieces[i + 1] != "\n"]
     assert [pieces[i].startswith(" ") for i in starts] == [True, True, False]
+
+
+def test_a_build_reports_each_step_and_retrains_only_a_missing_model_to_the_same_weights(tmp_path, monkeypatch):
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file
+
+    small = sorted(demo_corpus.training_files(), key=lambda p: p.stat().st_size)[:6]
+    monkeypatch.setattr(demo_corpus, "training_files", lambda: small)
+    monkeypatch.setattr(demo_models, "SHAPES", {"base": (32, 2, 2, 64), "draft": (16, 1, 1, 32)})
+    monkeypatch.setattr(demo_models, "BLOCK_SIZE", 32)
+    steps: list[tuple[int, int]] = []
+    paths = build_demo_models(tmp_path, steps=3, progress=False, on_step=lambda done, total: steps.append((done, total)))
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    both = load_file(paths["draft"] / "model.safetensors")
+    base_built = (paths["base"] / MARKER).stat().st_mtime_ns
+
+    # A worker killed after saving base but before saving draft: the next build trains draft only.
+    shutil.rmtree(paths["draft"])
+    assert demo_models.missing_models(tmp_path, 3) == ["draft"]
+    steps.clear()
+    build_demo_models(tmp_path, steps=3, progress=False, on_step=lambda done, total: steps.append((done, total)))
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    assert (paths["base"] / MARKER).stat().st_mtime_ns == base_built
+    alone = load_file(paths["draft"] / "model.safetensors")
+    assert alone.keys() == both.keys()
+    assert all(torch.equal(alone[name], both[name]) for name in both)
+    assert demo_models.missing_models(tmp_path, 3) == [] and demo_models.missing_models(tmp_path, 4) == ["base", "draft"]

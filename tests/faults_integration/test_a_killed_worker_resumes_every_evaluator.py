@@ -18,7 +18,7 @@ from . import drill
 
 pytestmark = pytest.mark.integration
 
-BBQ = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbq" / "Religion.jsonl"
+BBQ = Path(__file__).resolve().parents[1] / "data" / "bbq" / "Religion.jsonl"
 
 # evaluator -> (dataset kind, params for the run, the same as command-line options)
 CASES = {

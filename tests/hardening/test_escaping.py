@@ -98,7 +98,7 @@ def test_generations_prompts_and_references_are_escaped_in_the_sample_browser(cl
     version = create_dataset_with_version(name="Tasks", slug="tasks", kind="codegen", uploaded_file_or_path=path,
                                           original_name="tasks.jsonl")
     model = register_model(name="Tiny", slug="tiny", source=str(tiny_model_dir))
-    run = services.start_run(evaluator="codegen", model=model, dataset_version=version, params={})
+    run = services.start_run(evaluator="codegen", model=model, dataset_version=version, params={"max_new_tokens": 64})
     services.begin_attempt(run.pk)
     generation = f"    return 1  # {PAYLOAD}\n"
     services.record_sample(run.pk, "t0", 0, {"prompt": row["prompt"], "generation": generation,

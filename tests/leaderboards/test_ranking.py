@@ -50,10 +50,10 @@ def test_higher_is_better_metric_sorts_descending(models, code_version):
     from glassbox.evaluations import services
 
     board = create_leaderboard(slug="em", name="EM", dataset_version=code_version, evaluator="codegen",
-                               metrics=["exact_match"], primary_metric="exact_match")
+                               metrics=["exact_match"], primary_metric="exact_match", params={"max_new_tokens": 64})
     for slug, value in (("a", 0.2), ("b", 0.9), ("c", 0.5)):
         run = services.start_run(evaluator="codegen", model=models[slug], dataset_version=code_version,
-                                 force=True)
+                                 params={"max_new_tokens": 64}, force=True)
         services.finish_run(run.pk, {"exact_match": value, "exact_match_ci": [value - 0.01, value + 0.01],
                                      "n": 1})
     table = leaderboard_table(board)

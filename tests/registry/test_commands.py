@@ -13,7 +13,7 @@ from glassbox.registry.models import Dataset, DatasetVersion, Model
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
-CROWS = Path("/work/shared/data/crows_pairs/crows_pairs_anonymized.csv")
+CROWS = Path(__file__).resolve().parents[1] / "data" / "crows_pairs" / "crows_pairs_anonymized.csv"  # 101 pairs
 
 
 def run(*args) -> str:

@@ -46,7 +46,7 @@ def test_slugs_are_unique_and_a_taken_slug_is_refused(model_dir):
     assert (first.slug, second.slug) == ("tiny", "tiny-2")
     with pytest.raises(RegistrationError) as caught:
         register_model(name="Other", source=str(model_dir), slug="tiny")
-    assert (caught.value.field, str(caught.value)) == ("slug", "the slug 'tiny' is already used")
+    assert (caught.value.field, str(caught.value)) == ("slug", "this slug is not available; choose another")
     assert register_model(name="Register", source=str(model_dir)).slug == "register-2"  # a page's path
 
 

@@ -1,4 +1,4 @@
-"""Transparency fixtures: the FMTI files beside the clone (../shared/fmti), a fake embedder,
+"""Transparency fixtures: the FMTI files the tests read (tests/data/fmti), a fake embedder,
 raters, and a suggestion queue that records audit ids instead of talking to a broker."""
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from pathlib import Path
 
 import pytest
 
-FMTI = Path(__file__).resolve().parents[2].parent / "shared" / "fmti"
+FMTI = Path(__file__).resolve().parents[1] / "data" / "fmti"
 
 
 @pytest.fixture
 def fmti() -> Path:
-    if not (FMTI / "fmti-indicators.csv").exists():
-        pytest.skip("the FMTI files are not beside this clone (../shared/fmti)")
     return FMTI
 
 

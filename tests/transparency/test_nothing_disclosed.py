@@ -1,5 +1,6 @@
 """Which FMTI disclosures say nothing beyond "not disclosed" (dropped from the bench documents
-and the exemplar banks), checked on real rows of the December 2025 developer reports."""
+and the exemplar banks), checked on real rows of the December 2025 developer reports (the rows
+named here are copied into tests/data/fmti/Dec2025/report_rows.csv)."""
 from __future__ import annotations
 
 import csv
@@ -42,10 +43,10 @@ KEPT = [
 
 
 def _disclosure(fmti, prefix: str, row: int) -> tuple[str, int]:
-    (path,) = (fmti / "Dec2025" / "reports").glob(f"{prefix}_fmtransparencyreport_*.csv")
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        body = list(csv.DictReader(f))
-    return body[row]["Disclosure"].strip(), int(body[row]["Score"])
+    with open(fmti / "Dec2025" / "report_rows.csv", encoding="utf-8", newline="") as f:
+        (found,) = [r for r in csv.DictReader(f)
+                    if r["report"] == f"{prefix}_fmtransparencyreport_Dec2025.csv" and int(r["row"]) == row]
+    return found["Disclosure"].strip(), int(found["Score"])
 
 
 @pytest.mark.parametrize("prefix,row,begins", DROPPED)

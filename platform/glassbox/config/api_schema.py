@@ -38,7 +38,10 @@ MESSAGES = {
     "401": "The token given is unknown or malformed.",
     "403": "The caller's role does not allow this.",
     "404": "No such object, or one the caller may not see (or no such page of a list).",
+    "413": "The request body is larger than the API reads.",
     "415": "The request body's media type is not one this operation reads.",
+    "429": "Too many requests, or too many wrong tokens, from this client; the Retry-After header says "
+           "how many seconds to wait.",
 }
 
 
@@ -52,7 +55,8 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     if has_path_parameter or is_list:  # a list answers 404 for a page past its end
         codes.append("404")
     if "requestBody" in operation:
-        codes.append("415")
+        codes += ["413", "415"]
+    codes.append("429")
     return codes
 
 

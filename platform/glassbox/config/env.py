@@ -86,3 +86,22 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
         raise ImproperlyConfigured(f"{name}={value!r} has an unsupported scheme; use one of: "
                                    + ", ".join(f"{s}://" for s in schemes))
     return value
+
+
+RATE_PERIODS = ("second", "minute", "hour", "day")
+
+
+def env_rate(name: str, default: str | None) -> str | None:
+    """Return a request rate in Django REST framework's form ('120/minute'), or None for 'off'."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    value = value.strip()
+    if value.lower() == "off":
+        return None
+    count, _, period = value.partition("/")
+    # DRF reads only the period's first letter, so '5/month' would silently mean five a minute.
+    if not (count.isascii() and count.isdigit() and int(count) > 0 and period in RATE_PERIODS):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate; use <requests>/<{'|'.join(RATE_PERIODS)}> "
+                                   "such as 120/minute, or off")
+    return value

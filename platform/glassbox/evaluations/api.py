@@ -12,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from glassbox.accounts import roles
+from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
 from glassbox.registry.models import DatasetVersion, Model
 
@@ -48,7 +49,7 @@ class RunCreateSerializer(serializers.Serializer):
     dataset = serializers.SlugField(help_text="The dataset's slug.")
     dataset_version = serializers.IntegerField(required=False, min_value=1,
                                                help_text="Version number; the newest when left out.")
-    params = serializers.DictField(required=False, default=dict)
+    params = JSONObjectField(required=False, default=dict)
     force = serializers.BooleanField(required=False, default=False)
 
 

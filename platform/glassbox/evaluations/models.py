@@ -43,6 +43,10 @@ class Run(models.Model):
     summary = models.JSONField(default=dict, blank=True, help_text="The evaluator's whole output.")
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+    # A reused run holds copies of its source's results, so it keeps them when the source is deleted.
+    reused_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reuses",
+                                    help_text="The run whose results were copied here instead of computing them "
+                                              "again (same fingerprint, another model or dataset registration).")
 
     class Meta:
         ordering = ["-created_at", "-id"]

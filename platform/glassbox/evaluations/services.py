@@ -25,7 +25,26 @@ class RunRequestError(ValueError):
 
 def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, params: dict | None = None,
               force: bool = False, user=None) -> Run:
-    """Reuse a finished (or in-flight) run with the same fingerprint, else queue a new one."""
+    """Return the run answering this request: an equal evaluation reused, else a new queued run.
+
+    Fingerprints ignore names, so one computation can serve every registration of the same bytes
+    (two model entries for one directory, two datasets with one file). Reuse never crosses what
+    `user` may see, and its result always belongs to the requested model and dataset version:
+
+    - a run of this model on this dataset version (succeeded, queued or running) is returned as
+      it is: whoever may request the pair may see its runs;
+    - else the newest succeeded run with the fingerprint that `user` may see
+      (accounts.roles.visible_runs; public runs only when the system starts it, user None) is
+      copied into a new succeeded run of this model and dataset version, `reused_from` naming
+      the source. A copy (metric results, per-sample records, summary, environment) rather
+      than a pointer: pages, leaderboards, rank groups and comparisons read results and records
+      by run, so they show it like any other run, and it keeps its results if the source goes;
+    - else a new run is queued. So is one whose equal is still in flight on another
+      registration: it has no results to copy yet.
+
+    A run the requester may not see is neither returned nor copied, so the answer is the same
+    as if it did not exist. `force` queues a new run whatever exists.
+    """
     try:
         entry = evaluator_registry.get(evaluator)
     except KeyError as error:
@@ -36,6 +55,7 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
                               f"'{dataset_version.dataset.slug}' is '{kind}'")
     try:
         spec = spec_to_dict(entry.make_spec(params))
+        entry.check_fits_context(spec, model.context_length)
     except SpecError as error:
         raise RunRequestError(str(error)) from None
     if unstorable := unstorable_parameters(spec):
@@ -46,18 +66,63 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
                          weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256,
                          other_models=_named_models(entry, spec, user))
     if not force and entry.reuse_results:
-        reusable = (Run.objects.filter(fingerprint=print_)
-                    .exclude(status__in=[Run.Status.FAILED, Run.Status.CANCELLED])
-                    .order_by("-created_at").first())
-        if reusable is not None:
-            return reusable
+        reused = _reuse(print_, model=model, dataset_version=dataset_version, user=user)
+        if reused is not None:
+            return reused
     with transaction.atomic():
         run = Run.objects.create(
             evaluator=entry.name, evaluator_version=entry.version, model=model,
             dataset_version=dataset_version, spec=spec, fingerprint=print_, queue=entry.queue,
-            progress_total=dataset_version.row_count, requested_by=user if getattr(user, "pk", None) else None,
+            progress_total=dataset_version.row_count, requested_by=_requester(user),
         )
         transaction.on_commit(lambda: enqueue(run))
+    return run
+
+
+def _requester(user):
+    return user if getattr(user, "pk", None) else None
+
+
+def _reuse(print_: str, *, model: Model, dataset_version: DatasetVersion, user=None) -> Run | None:
+    """Return this pair's own equal run, else a copy of an equal succeeded run `user` may see, else None."""
+    equal = Run.objects.filter(fingerprint=print_).exclude(status__in=[Run.Status.FAILED, Run.Status.CANCELLED])
+    own = equal.filter(model=model, dataset_version=dataset_version).order_by("-created_at", "-id").first()
+    if own is not None:
+        return own
+    source = (roles.visible_runs(user, equal.filter(status=Run.Status.SUCCEEDED))
+              .order_by("-finished_at", "-id").first())
+    return None if source is None else _copy_results(source, model=model, dataset_version=dataset_version,
+                                                     user=user)
+
+
+COPY_BATCH = 1000
+
+
+def _copy_results(source: Run, *, model: Model, dataset_version: DatasetVersion, user=None) -> Run:
+    """Return a new succeeded run of `model` on `dataset_version` holding copies of `source`'s results."""
+    with transaction.atomic():
+        run = Run.objects.create(
+            evaluator=source.evaluator, evaluator_version=source.evaluator_version, model=model,
+            dataset_version=dataset_version, spec=source.spec, fingerprint=source.fingerprint, queue=source.queue,
+            progress_done=source.progress_total, progress_total=source.progress_total,
+            requested_by=_requester(user), reused_from=source, started_at=timezone.now(),
+            # The environment describes the computation the numbers came from: the source's.
+            environment=source.environment, worker_host=source.worker_host, device=source.device,
+            dtype=source.dtype, summary=source.summary,
+        )
+        MetricResult.objects.bulk_create([
+            MetricResult(run=run, name=m.name, value=m.value, ci_low=m.ci_low, ci_high=m.ci_high, n=m.n,
+                         direction=m.direction) for m in source.metrics.all()])
+        # In batches by primary key, so a run of many long generations is never held in memory whole.
+        last = 0
+        while batch := list(source.samples.filter(pk__gt=last).order_by("pk")
+                            .values_list("pk", "key", "index", "data")[:COPY_BATCH]):
+            SampleRecord.objects.bulk_create([SampleRecord(run=run, key=key, index=index, data=data)
+                                              for _, key, index, data in batch])
+            last = batch[-1][0]
+        # Saved as finished after its results, like finish_run, so listeners (a schedule's change
+        # flags) see them.
+        _finish(run, Run.Status.SUCCEEDED)
     return run
 
 
@@ -106,7 +171,9 @@ def begin_attempt(run_id: int, *, only_if_queued: bool = False) -> Run | None:
             return None
         now = timezone.now()
         if run.cancel_requested:
-            _finish(run, Run.Status.CANCELLED, error="cancelled before it started")
+            # A run whose worker died after the cancel request was made (killed for memory,
+            # say) comes back here through the redelivered message: it did start.
+            _finish(run, Run.Status.CANCELLED, error=_cancelled_message(run))
             return None
         run.status = Run.Status.RUNNING
         run.attempts += 1
@@ -162,11 +229,15 @@ def fail_run(run_id: int, message: str) -> None:
             _finish(run, Run.Status.FAILED, error=message)
 
 
-def mark_cancelled(run_id: int) -> None:
+def mark_cancelled(run_id: int, done: int | None = None, total: int | None = None) -> None:
+    """Record that the worker stopped a running run on a user's request, after `done` of `total`
+    samples (its latest progress, which the throttled progress reports may not have stored)."""
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run_id)
         if not run.is_finished:
-            _finish(run, Run.Status.CANCELLED, error="cancelled by a user")
+            if done is not None and total is not None:
+                run.progress_done, run.progress_total = done, total
+            _finish(run, Run.Status.CANCELLED, error=_cancelled_message(run))
 
 
 def cancel_run(run: Run) -> Run:
@@ -174,7 +245,7 @@ def cancel_run(run: Run) -> Run:
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run.pk)
         if run.status == Run.Status.QUEUED:
-            _finish(run, Run.Status.CANCELLED, error="cancelled before it started")
+            _finish(run, Run.Status.CANCELLED, error=_cancelled_message(run))
         elif run.status == Run.Status.RUNNING:
             run.cancel_requested = True
             run.save(update_fields=["cancel_requested"])
@@ -200,6 +271,19 @@ def requeue_stale_runs() -> list[int]:
         log.warning("run %s: still queued since %s, sending it again", run.pk, run.created_at)
         resend_queued(run)
     return [run.pk for run in stale + waiting]
+
+
+def _cancelled_message(run: Run) -> str:
+    """Say what a cancel did: stopped a run before any attempt, or after how many samples.
+
+    Samples stored count as done even when the last progress report (written at most once a
+    second) was older; a run whose progress counts more than its samples (decoding speed counts
+    passes) shows its progress.
+    """
+    if not run.attempts:
+        return "cancelled before it started"
+    done = max(run.progress_done, run.samples.count())
+    return f"cancelled while running after {done} of {max(run.progress_total, done)} samples"
 
 
 def _finish(run: Run, status: str, *, error: str = "") -> None:

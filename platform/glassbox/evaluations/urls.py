@@ -1,16 +1,19 @@
 from django.urls import path
 
+from glassbox.config import converters  # noqa: F401 (registers the <id:...> converter)
+
 from . import views
 
 app_name = "evaluations"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("demo/progress.json", views.demo_job_progress, name="demo-progress"),
     path("runs/", views.run_list, name="run-list"),
     path("runs/new/", views.run_create, name="run-create"),
-    path("runs/<int:run_id>/", views.run_detail, name="run-detail"),
-    path("runs/<int:run_id>/progress.json", views.run_progress, name="run-progress"),
-    path("runs/<int:run_id>/cancel/", views.run_cancel, name="run-cancel"),
-    path("runs/<int:run_id>/compare/", views.run_compare_pick, name="run-compare-pick"),
-    path("runs/<int:run_id>/compare/<int:other_id>/", views.run_compare, name="run-compare"),
+    path("runs/<id:run_id>/", views.run_detail, name="run-detail"),
+    path("runs/<id:run_id>/progress.json", views.run_progress, name="run-progress"),
+    path("runs/<id:run_id>/cancel/", views.run_cancel, name="run-cancel"),
+    path("runs/<id:run_id>/compare/", views.run_compare_pick, name="run-compare-pick"),
+    path("runs/<id:run_id>/compare/<id:other_id>/", views.run_compare, name="run-compare"),
     path("assets/plotly.min.js", views.plotly_js, name="plotly-js"),
 ]

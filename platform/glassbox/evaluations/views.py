@@ -14,15 +14,24 @@ from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
 
 from . import comparison, dashboard, queries, services
+from .demo import progress as demo_progress
 from .forms import RunForm
 from .models import Run
 from .run_pages import extra_context
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    demo = demo_progress.read()
     return render(request, "evaluations/home.html", {
         "running": dashboard.running_runs(request.user), "runs": dashboard.recent_runs(request.user),
-        "leaderboards": dashboard.recent_leaderboards(request.user), "audits": dashboard.recent_audits(request.user)})
+        "leaderboards": dashboard.recent_leaderboards(request.user), "audits": dashboard.recent_audits(request.user),
+        "demo": demo if demo is not None and demo.state != "done" else None})
+
+
+def demo_job_progress(request: HttpRequest) -> JsonResponse:
+    """The demo job's state for the home page to poll; {"state": null} when there is none."""
+    demo = demo_progress.read()
+    return JsonResponse(demo.as_dict() if demo is not None else {"state": None})
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
@@ -46,13 +55,16 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "compare_with": (comparison.candidates(run, roles.visible_runs(request.user))
                          if run.status == Run.Status.SUCCEEDED else []),
         "can_cancel": roles.can_cancel_run(request.user, run),
+        # A reused run links its source only for a reader who may see it.
+        "reused_from": (roles.visible_runs(request.user).filter(pk=run.reused_from_id).first()
+                        if run.reused_from_id else None),
     })
 
 
 def run_compare_pick(request: HttpRequest, run_id: int) -> HttpResponse:
     """The run page's "compare with" form lands here; the comparison has its own lasting URL."""
     other = request.GET.get("with", "")
-    if not other.isdigit():
+    if not (other.isascii() and other.isdigit()):  # '²'.isdigit() is True, but int('²') raises
         messages.error(request, "Choose a run to compare with.")
         return redirect("evaluations:run-detail", run_id=run_id)
     return redirect("evaluations:run-compare", run_id=run_id, other_id=int(other))

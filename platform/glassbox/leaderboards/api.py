@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from glassbox.accounts import roles
+from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT
 from glassbox.registry.models import DatasetVersion
 
@@ -37,7 +38,7 @@ class LeaderboardCreateSerializer(serializers.Serializer):
     evaluator = serializers.CharField(max_length=100)
     metrics = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
     primary_metric = serializers.CharField(max_length=100)
-    params = serializers.DictField(required=False, default=dict)
+    params = JSONObjectField(required=False, default=dict)
 
 
 class SnapshotSerializer(serializers.ModelSerializer):

@@ -1,33 +1,22 @@
 """CSV and JSON exports of a leaderboard table (live or snapshot)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.http import HttpResponse
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def safe_cell(value: object) -> object:
-    """Return text cells starting with =, +, - or @ behind a single quote; numbers and blanks as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
+from glassbox.config.csv_export import csv_text
 
 
 def table_csv(table: dict) -> str:
-    """Return one CSV line per ranked model: rank group, model, run, fingerprint, each metric's interval."""
+    """Return one CSV line per ranked model: rank group, model, run, fingerprint, each metric's interval
+    (formula-safe: model names are text their owners chose)."""
     metrics = table["leaderboard"]["metrics"]
     header = ["rank_group", "model", "model_name", "run", "fingerprint"]
     for metric in metrics:
         header += [metric, f"{metric}_ci_low", f"{metric}_ci_high", f"{metric}_n"]
     header += ["diff_vs_group_leader", "diff_ci_low", "diff_ci_high", "tie_method"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    lines = []
     for row in table["rows"]:
         line = [row["rank_group"], row["model"], row["model_name"], row["run"], row["fingerprint"]]
         for metric in metrics:
@@ -36,8 +25,8 @@ def table_csv(table: dict) -> str:
         versus = row.get("vs_leader") or {}
         ci = versus.get("ci") or [None, None]
         line += [versus.get("diff"), ci[0], ci[1], versus.get("method")]
-        writer.writerow([safe_cell(value) for value in line])
-    return out.getvalue()
+        lines.append(line)
+    return csv_text(header, lines)
 
 
 def csv_response(table: dict, filename: str) -> HttpResponse:

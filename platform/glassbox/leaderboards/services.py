@@ -7,6 +7,7 @@ from evaluators import registry as evaluator_registry
 from evaluators.base import SpecError, spec_to_dict
 from glassbox.evaluations.fingerprint import unstorable_parameters
 from glassbox.registry.models import DatasetVersion
+from glassbox.registry.services import SLUG_NOT_AVAILABLE
 
 from .models import Leaderboard, Snapshot
 from .ranking import leaderboard_table
@@ -48,7 +49,7 @@ def create_leaderboard(*, slug: str, name: str, dataset_version: DatasetVersion,
         raise LeaderboardError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
                                f"characters, got {spec[unstorable[0]]!r}", field="params")
     if Leaderboard.objects.filter(slug=slug).exists():
-        raise LeaderboardError(f"the slug '{slug}' is already used", field="slug")
+        raise LeaderboardError(SLUG_NOT_AVAILABLE, field="slug")
     return Leaderboard.objects.create(slug=slug, name=name, description=description,
                                       dataset_version=dataset_version, evaluator=entry.name, metrics=metrics,
                                       primary_metric=primary_metric, spec=spec)

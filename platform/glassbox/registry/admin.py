@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from . import services
-from .forms import show_error
+from .bounds import MAX_DESCRIPTION_LENGTH
+from .forms import TAGS_HELP, show_error, split_tags
 from .models import Dataset, DatasetVersion, Model
 
 TRUST_FIELDS = ("trust_remote_code", "allow_pickle_weights")
@@ -35,13 +36,16 @@ class ModelAddForm(_ServiceAddForm):
     slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
     source = forms.CharField(max_length=500, help_text=Model._meta.get_field("source").help_text)
     revision = forms.CharField(max_length=64, required=False, help_text="Hub models: the 40-character commit hash.")
-    description = forms.CharField(widget=forms.Textarea, required=False)
+    description = forms.CharField(widget=forms.Textarea, required=False, max_length=MAX_DESCRIPTION_LENGTH)
     license = forms.CharField(max_length=100, required=False)
-    tags = forms.CharField(required=False, help_text="Comma-separated.")
+    tags = forms.CharField(required=False, help_text=TAGS_HELP)
     is_private = forms.BooleanField(required=False, help_text=Model._meta.get_field("is_private").help_text)
 
     class Meta(_ServiceAddForm.Meta):
         model = Model
+
+    def clean_tags(self) -> list[str]:
+        return split_tags(self.cleaned_data["tags"])
 
     def clean(self) -> dict:
         data = super().clean()
@@ -51,7 +55,7 @@ class ModelAddForm(_ServiceAddForm):
             self.instance = services.register_model(
                 name=data["name"], source=data["source"], revision=data["revision"], slug=data["slug"] or None,
                 description=data["description"], license=data["license"],
-                tags=[t.strip() for t in data["tags"].split(",")],
+                tags=data["tags"],
                 trust_remote_code=data.get("trust_remote_code", False),
                 allow_pickle_weights=data.get("allow_pickle_weights", False), is_private=data["is_private"])
         except services.RegistrationError as error:

@@ -11,8 +11,10 @@ from glassbox.accounts import roles
 from glassbox.config.api_schema import ANY_PATH_SEGMENT
 
 from . import services
+from .bounds import MAX_DESCRIPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS
 from .errors import RegistrationError
 from .models import Dataset, DatasetVersion, Model
+from .paths import shown_source
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -23,15 +25,24 @@ class ModelSerializer(serializers.ModelSerializer):
                   "weights_sha256", "is_private", "created_at"]
         read_only_fields = fields
 
+    def to_representation(self, instance: Model) -> dict:
+        # A local source is a server path: whole for administrators, under "<models>/" for the rest.
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data["source"] = shown_source(instance, full_paths=roles.is_admin(getattr(request, "user", None)))
+        return data
+
 
 class ModelCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     source = serializers.CharField(max_length=500)
     revision = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     slug = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True,
+                                        default="")
     license = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    tags = serializers.ListField(child=serializers.CharField(max_length=100), required=False, default=list)
+    tags = serializers.ListField(child=serializers.CharField(max_length=MAX_TAG_LENGTH), max_length=MAX_TAGS,
+                                 required=False, default=list)
     is_private = serializers.BooleanField(required=False, default=False,
                                           help_text="Visible only to you and the administrators.")
 
@@ -62,7 +73,8 @@ class DatasetCreateSerializer(VersionUploadSerializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Dataset.Kind.choices)
     slug = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True,
+                                        default="")
     is_private = serializers.BooleanField(required=False, default=False,
                                           help_text="Visible only to you and the administrators.")
 
@@ -93,7 +105,8 @@ class ModelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             model = services.register_model(slug=data.pop("slug") or None, **data, owner=request.user)
         except RegistrationError as error:
             raise registration_error(error) from None
-        return Response(ModelSerializer(model).data, status=status.HTTP_201_CREATED)
+        return Response(ModelSerializer(model, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

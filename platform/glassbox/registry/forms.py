@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from django import forms
 
+from .bounds import MAX_DESCRIPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, clean_tags
 from .models import Dataset
 from .services import RegistrationError
+
+TAGS_HELP = f"Comma-separated: at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters."
+
+
+def split_tags(text: str) -> list[str]:
+    """Return the comma-separated tags of a form field, bounded as everywhere (RegistrationError names "tags")."""
+    return clean_tags(text.split(","))
 
 
 class ModelRegisterForm(forms.Form):
@@ -16,14 +24,15 @@ class ModelRegisterForm(forms.Form):
     revision = forms.CharField(max_length=64, required=False,
                                help_text="Hub models: the 40-character commit hash. Local models: leave empty.")
     slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=MAX_DESCRIPTION_LENGTH)
     license = forms.CharField(max_length=100, required=False)
-    tags = forms.CharField(required=False, help_text="Comma-separated.")
+    tags = forms.CharField(required=False, help_text=TAGS_HELP)
     is_private = forms.BooleanField(required=False, label="Private",
                                     help_text="Only you and the administrators will see it and its results.")
 
     def clean_tags(self) -> list[str]:
-        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+        return split_tags(self.cleaned_data["tags"])
 
 
 class DatasetUploadForm(forms.Form):
@@ -36,7 +45,8 @@ class DatasetCreateForm(DatasetUploadForm):
     name = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
     kind = forms.ChoiceField(choices=Dataset.Kind.choices)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=MAX_DESCRIPTION_LENGTH)
     is_private = forms.BooleanField(required=False, label="Private",
                                     help_text="Only you and the administrators will see it and its results.")
     field_order = ["name", "slug", "kind", "description", "is_private", "file", "note"]

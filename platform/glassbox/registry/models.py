@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .bounds import MAX_DESCRIPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, validate_tags
+
 
 def _owner_field() -> models.ForeignKey:
     return models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -26,9 +28,11 @@ class Model(models.Model):
     source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
     source = models.CharField(max_length=500, help_text="Hub id (owner/name) or an absolute local directory.")
     revision = models.CharField(max_length=64, blank=True, help_text="Commit hash; required for hub models.")
-    description = models.TextField(blank=True)
+    # Bounded (bounds.py): every model list carries them. max_length on a TextField bounds its forms.
+    description = models.TextField(blank=True, max_length=MAX_DESCRIPTION_LENGTH)
     license = models.CharField(max_length=100, blank=True)
-    tags = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True, validators=[validate_tags],
+                            help_text=f"A list of at most {MAX_TAGS} texts of at most {MAX_TAG_LENGTH} characters.")
     trust_remote_code = models.BooleanField(
         default=False, help_text="Runs code shipped with the model. Only administrators may turn this on.")
     allow_pickle_weights = models.BooleanField(
@@ -63,7 +67,7 @@ class Dataset(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=MAX_DESCRIPTION_LENGTH)
     owner = _owner_field()
     is_private = _private_field()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,12 +17,16 @@ from django.utils.text import slugify
 from evaluators.datasets import DatasetError, detect_format, read_dataset
 from evaluators.inspection import InspectionError, inspect_model
 
+from .bounds import check_description, clean_tags
 from .errors import RegistrationError
 from .models import Dataset, DatasetVersion, Model
 from .sources import check_weights, checked_source
 
 # Path segments of the registry's own pages; a slug equal to one would hide its detail page.
 RESERVED_SLUGS = {"register", "new"}
+# Said for every slug that cannot be had, reserved or taken, by a public object or a private one:
+# echoing the slug back as "already used" confirmed a private model or dataset to anyone who asked.
+SLUG_NOT_AVAILABLE = "this slug is not available; choose another"
 
 __all__ = ["RegistrationError", "add_dataset_version", "create_dataset", "create_dataset_with_version",
            "register_model", "update_dataset", "update_model"]
@@ -35,6 +39,7 @@ def register_model(*, name: str, source: str, revision: str = "", description: s
     name = (name or "").strip()
     if not name:
         raise RegistrationError("a model needs a name", field="name")
+    tags, description = clean_tags(tags), check_description(description)
     kind, source, revision = checked_source(source, revision)
     slug = _free_slug(Model, slug, name)
     try:
@@ -46,18 +51,23 @@ def register_model(*, name: str, source: str, revision: str = "", description: s
     try:
         return Model.objects.create(
             name=name, slug=slug, source_kind=kind, source=source, revision=revision,
-            description=description, license=license.strip(), tags=_clean_tags(tags),
+            description=description, license=license.strip(), tags=tags,
             trust_remote_code=trust_remote_code, allow_pickle_weights=allow_pickle_weights,
             architecture=info.architecture, parameter_count=info.parameter_count,
             context_length=info.context_length, vocab_size=info.vocab_size, dtype=info.dtype,
             weights_sha256=info.weights_sha256, owner=owner, is_private=is_private)
     except IntegrityError:  # another request took the slug between the check and the insert
-        raise RegistrationError(f"the slug '{slug}' is already used", field="slug") from None
+        raise RegistrationError(SLUG_NOT_AVAILABLE, field="slug") from None
 
 
 def update_model(model: Model, fields: Iterable[str]) -> Model:
     """Save the edited descriptive fields (or, for an administrator, the trust switches)."""
-    model.save(update_fields=list(fields))
+    fields = list(fields)
+    if "tags" in fields:
+        model.tags = clean_tags(model.tags)
+    if "description" in fields:
+        check_description(model.description)
+    model.save(update_fields=fields)
     return model
 
 
@@ -70,17 +80,21 @@ def create_dataset(*, name: str, kind: str, description: str = "", slug: str | N
     if kind not in Dataset.Kind.values:
         raise RegistrationError(f"unknown kind '{kind}'; use one of {', '.join(Dataset.Kind.values)}",
                                 field="kind")
+    description = check_description(description)
     slug = _free_slug(Dataset, slug, name)
     try:
         return Dataset.objects.create(name=name, kind=kind, description=description, slug=slug, owner=owner,
                                       is_private=is_private)
     except IntegrityError:
-        raise RegistrationError(f"the slug '{slug}' is already used", field="slug") from None
+        raise RegistrationError(SLUG_NOT_AVAILABLE, field="slug") from None
 
 
 def update_dataset(dataset: Dataset, fields: Iterable[str]) -> Dataset:
     """Save the edited name or description; the kind never changes once files were checked against it."""
-    dataset.save(update_fields=list(fields))
+    fields = list(fields)
+    if "description" in fields:
+        check_description(dataset.description)
+    dataset.save(update_fields=fields)
     return dataset
 
 
@@ -198,7 +212,7 @@ def _free_slug(table: type[Model] | type[Dataset], wanted: str | None, name: str
             raise RegistrationError("a slug may hold only lowercase letters, digits, '-' and '_' "
                                     "(at most 100)", field="slug")
         if wanted in RESERVED_SLUGS or table.objects.filter(slug=wanted).exists():
-            raise RegistrationError(f"the slug '{wanted}' is already used", field="slug")
+            raise RegistrationError(SLUG_NOT_AVAILABLE, field="slug")
         return wanted
     base = slugify(name)[:90] or table.__name__.lower()
     taken = set(table.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
@@ -206,12 +220,3 @@ def _free_slug(table: type[Model] | type[Dataset], wanted: str | None, name: str
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
-
-
-def _clean_tags(tags: Iterable[str]) -> list[str]:
-    seen: list[str] = []
-    for tag in tags:
-        tag = str(tag).strip()
-        if tag and tag not in seen:
-            seen.append(tag)
-    return seen

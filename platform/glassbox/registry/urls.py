@@ -1,5 +1,7 @@
 from django.urls import path
 
+from glassbox.config import converters  # noqa: F401 (registers the <id:...> converter)
+
 from . import views
 
 app_name = "registry"
@@ -12,5 +14,5 @@ urlpatterns = [
     path("datasets/new/", views.dataset_create, name="dataset-create"),
     path("datasets/<slug:slug>/", views.dataset_detail, name="dataset-detail"),
     path("datasets/<slug:slug>/upload/", views.dataset_upload, name="dataset-upload"),
-    path("datasets/<slug:slug>/v<int:number>/", views.dataset_version_detail, name="dataset-version-detail"),
+    path("datasets/<slug:slug>/v<id:number>/", views.dataset_version_detail, name="dataset-version-detail"),
 ]

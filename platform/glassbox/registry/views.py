@@ -30,7 +30,8 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     groups = model_page.result_groups(model, runs)
     return render(request, "registry/model_detail.html", {
         "model": model, "groups": groups, "history": model_page.history_series(groups),
-        "card": model_card(model, runs), "audits": model_page.audits_of(model, roles.visible_audits(request.user))})
+        "card": model_card(model, runs, full_paths=roles.is_admin(request.user)),
+        "audits": model_page.audits_of(model, roles.visible_audits(request.user))})
 
 
 @role_required(roles.can_contribute)

@@ -6,6 +6,7 @@ from django import forms
 
 from evaluators import registry as evaluator_registry
 from glassbox.registry.models import DatasetVersion
+from glassbox.registry.services import SLUG_NOT_AVAILABLE
 
 from .models import Schedule, Suite
 
@@ -14,6 +15,7 @@ class SuiteForm(forms.ModelForm):
     class Meta:
         model = Suite
         fields = ["name", "slug", "description", "run_on_register"]
+        error_messages = {"slug": {"unique": SLUG_NOT_AVAILABLE}}  # the words of every slug clash
 
 
 class EntryForm(forms.Form):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from evaluators import registry as evaluator_registry
 from glassbox.accounts import roles
 from glassbox.evaluations.models import Run
 from glassbox.registry.models import Model
@@ -26,9 +27,31 @@ def recent_changes(limit: int = 10, user=None) -> list[Change]:
     return list(_changes(user)[:limit])
 
 
-def suites() -> QuerySet[Suite]:
-    entries = SuiteEntry.objects.select_related("dataset_version__dataset")
-    return Suite.objects.prefetch_related(Prefetch("entries", queryset=entries))
+def suites(user) -> list[Suite]:
+    """Every suite with `shown_entries`: the entries `user` may see (two queries, three with model parameters).
+
+    An entry on a private dataset, or whose parameters name a private model (a speed draft), is left
+    out for whoever may not see it, as everywhere else: its name is not shown, nor that it exists.
+    """
+    entries = SuiteEntry.objects.filter(dataset_version__in=roles.visible_dataset_versions(user))
+    listed = list(Suite.objects.prefetch_related(Prefetch(
+        "entries", queryset=entries.select_related("dataset_version__dataset"), to_attr="shown_entries")))
+    named = {entry.pk: _named_models(entry) for suite in listed for entry in suite.shown_entries}
+    hidden = roles.hidden_model_slugs(user, {slug for slugs in named.values() for slug in slugs})
+    if hidden:
+        for suite in listed:
+            suite.shown_entries = [entry for entry in suite.shown_entries if not named[entry.pk] & hidden]
+    return listed
+
+
+def _named_models(entry: SuiteEntry) -> set[str]:
+    """Return the model slugs an entry's parameters name (e.g. a speed run's draft model)."""
+    try:
+        params = evaluator_registry.get(entry.evaluator).model_params
+    except KeyError:  # an evaluator removed since: its parameters name nothing we know of
+        return set()
+    values = entry.params or {}
+    return {values[name] for name in params if isinstance(values.get(name), str) and values[name]}
 
 
 def schedules(user) -> QuerySet[Schedule]:

@@ -17,6 +17,7 @@ from evaluators.base import SpecError
 from glassbox.evaluations import services as evaluations
 from glassbox.evaluations.models import Run
 from glassbox.registry.models import DatasetVersion, Model
+from glassbox.registry.services import SLUG_NOT_AVAILABLE
 
 from .changes import moved
 from .models import Change, Reproduction, Schedule, ScheduledRun, Suite, SuiteEntry
@@ -59,7 +60,7 @@ def create_suite(*, name: str, slug: str = "", description: str = "", run_on_reg
         raise SuiteError("a suite needs a name", field="name")
     slug = slugify(slug or name)
     if not slug or Suite.objects.filter(slug=slug).exists():
-        raise SuiteError(f"the slug '{slug}' is already used" if slug else "choose a slug", field="slug")
+        raise SuiteError(SLUG_NOT_AVAILABLE if slug else "choose a slug", field="slug")
     return Suite.objects.create(name=name, slug=slug, description=description, run_on_register=run_on_register)
 
 

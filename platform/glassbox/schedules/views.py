@@ -17,7 +17,7 @@ from .models import Schedule, Suite
 
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "schedules/index.html",
-                  {"schedules": queries.schedules(request.user), "suites": queries.suites()})
+                  {"schedules": queries.schedules(request.user), "suites": queries.suites(request.user)})
 
 
 @role_required(roles.is_admin)

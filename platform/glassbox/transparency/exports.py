@@ -1,20 +1,11 @@
-"""CSV and JSON exports of an audit's published scores. CSV cells that a spreadsheet would read
-as a formula (starting with = + - @, or a tab or carriage return) get a leading quote."""
+"""CSV and JSON exports of an audit's published scores, and the CSV export of a checklist. CSV goes
+through the site's one formula-safe writer (glassbox.config.csv_export)."""
 from __future__ import annotations
 
-import csv
-import io
+from evaluators.transparency.checklists import OPTIONAL, REQUIRED
+from glassbox.config.csv_export import csv_text
 
-from .models import Audit, FinalScore
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Return the value, with a leading ' when its text would start a spreadsheet formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+from .models import Audit, Checklist, FinalScore
 
 
 def audit_rows(audit: Audit) -> list[dict]:
@@ -34,12 +25,18 @@ def audit_rows(audit: Audit) -> list[dict]:
 def audit_csv(audit: Audit) -> str:
     """Return the audit's final scores as CSV text, formula-safe."""
     rows = audit_rows(audit)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["indicator"])
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({key: safe_cell(value) for key, value in row.items()})
-    return out.getvalue()
+    return csv_text(list(rows[0]) if rows else ["indicator"], [row.values() for row in rows])
+
+
+def checklist_csv(checklist: Checklist) -> str:
+    """Return the checklist's indicators as CSV text, formula-safe, in the columns its import reads.
+
+    A cell escaped here comes back with its leading quote when the file is imported again: the
+    quote is what keeps a spreadsheet from running it, and it is visible in the text.
+    """
+    rows = ([i.domain, i.subdomain, i.name, i.definition, i.notes, ";".join(i.keywords)]
+            for i in checklist.indicators.all())
+    return csv_text(REQUIRED + OPTIONAL, rows)
 
 
 def audit_json(audit: Audit) -> dict:

@@ -2,14 +2,19 @@
 evaluations, so a registered model can be audited from what Glassbox itself knows."""
 from __future__ import annotations
 
+from glassbox.registry.paths import shown_source
 
-def model_card(model, runs=None) -> str:
+
+def model_card(model, runs=None, *, full_paths: bool = False) -> str:
     """Return a Markdown model card: registry facts, then one paragraph per finished evaluation.
 
     `runs` narrows the evaluations to those the reader may see (accounts.roles.visible_runs), so a
     run on a private dataset never reaches a card shown to someone who may not see that dataset.
+    A local model's directory is shown under "<models>/" unless `full_paths` (administrators only):
+    a card stored with an audit is read by everyone who may read the audit.
     """
-    facts = [("Source", f"{model.source}" + (f" at revision {model.revision}" if model.revision else "")),
+    source = shown_source(model, full_paths=full_paths)
+    facts = [("Source", source + (f" at revision {model.revision}" if model.revision else "")),
              ("Architecture", model.architecture), ("Parameters", model.parameter_count),
              ("Context length", model.context_length), ("Vocabulary size", model.vocab_size),
              ("Weights dtype", model.dtype), ("License", model.license),

@@ -102,11 +102,15 @@ def comparison(audit: Audit) -> dict | None:
             "agree": sum(r["ours"] == r["official"] for r in both), "compared": len(both)}
 
 
-def index(checklist) -> dict:
-    """Return the index of a checklist: published audits' totals and a subjects × subdomains grid."""
+def index(checklist, audits: QuerySet[Audit]) -> dict:
+    """Return the index of a checklist: published audits' totals and a subjects × subdomains grid.
+
+    `audits` is what the reader may see (roles.visible_audits): an audit of a private model is
+    left out for everyone who may not see that model, totals and link included.
+    """
     subdomains = list(dict.fromkeys(checklist.indicators.values_list("subdomain", flat=True)))
     entries = []
-    for audit in Audit.objects.filter(checklist=checklist, published_at__isnull=False).select_related("subject"):
+    for audit in audits.filter(checklist=checklist, published_at__isnull=False).select_related("subject"):
         entries.append({"audit": audit, "label": str(audit.subject), **final_totals(audit)})
     entries.sort(key=lambda e: -e["total"])
     grid = [[round(100 * e["by_subdomain"].get(s, {"score": 0})["score"]

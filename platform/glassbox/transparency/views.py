@@ -9,7 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from evaluators.transparency.checklists import ChecklistError, to_csv, to_json
+from evaluators.transparency.checklists import ChecklistError, to_json
 from evaluators.transparency import checklists as checklist_files
 
 from glassbox.accounts import roles
@@ -75,7 +75,7 @@ def checklist_export(request: HttpRequest, checklist_id: int, fmt: str) -> HttpR
     checklist = get_object_or_404(Checklist, pk=checklist_id)
     if fmt not in ("csv", "json"):
         raise Http404("export as csv or json")
-    text = to_csv(_as_file(checklist)) if fmt == "csv" else to_json(_as_file(checklist))
+    text = exports.checklist_csv(checklist) if fmt == "csv" else to_json(_as_file(checklist))
     response = HttpResponse(text, content_type="text/csv" if fmt == "csv" else "application/json")
     response["Content-Disposition"] = f'attachment; filename="{checklist.slug}-v{checklist.version}.{fmt}"'
     return response
@@ -83,7 +83,7 @@ def checklist_export(request: HttpRequest, checklist_id: int, fmt: str) -> HttpR
 
 def index(request: HttpRequest, checklist_id: int) -> HttpResponse:
     checklist = get_object_or_404(Checklist, pk=checklist_id)
-    data = queries.index(checklist)
+    data = queries.index(checklist, roles.visible_audits(request.user))
     heatmap = {"z": data["grid"], "x": data["subdomains"], "y": [e["label"] for e in data["entries"]]}
     return render(request, "transparency/index.html", {"checklist": checklist, **data,
                                                        "heatmap": heatmap})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from glassbox.config.env import env_bool, env_float, env_int, env_list, env_paths, env_str, env_url
+from glassbox.config.env import env_bool, env_float, env_int, env_list, env_paths, env_rate, env_str, env_url
 
 REPO_DIR = Path(__file__).resolve().parents[4]
 VAR_DIR = Path(env_str("GLASSBOX_VAR_DIR", str(REPO_DIR / "var"))).resolve()
@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "glassbox.config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,13 +97,16 @@ LOGOUT_REDIRECT_URL = "/"
 # REST API (/api/): anyone may read; writes need a staff user (token or session).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "glassbox.config.api_throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["glassbox.config.api_permissions.ContributorWritesOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["glassbox.config.api_throttling.AnonymousRateThrottle",
+                                 "glassbox.config.api_throttling.AuthenticatedRateThrottle"],
+    "EXCEPTION_HANDLER": "glassbox.config.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Glassbox API",
@@ -130,6 +134,23 @@ elif GLASSBOX_CACHE_URL.startswith("dummy://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": GLASSBOX_CACHE_URL}}
+# Throttling (glassbox/accounts/throttle.py, glassbox/config/api_throttling.py). The counts live in
+# the default cache above: on Redis every web process shares them, in memory each counts alone.
+GLASSBOX_THROTTLE = env_bool("GLASSBOX_THROTTLE", True)
+# Failed sign-ins (the site's and the admin's) within GLASSBOX_LOCKOUT_SECONDS: past either limit
+# the form refuses every try, the right password included, until the oldest failure ages out.
+GLASSBOX_LOGIN_FAILURES = env_int("GLASSBOX_LOGIN_FAILURES", 5, minimum=1)  # one account, one address
+GLASSBOX_LOGIN_FAILURES_PER_ADDRESS = env_int("GLASSBOX_LOGIN_FAILURES_PER_ADDRESS", 30, minimum=1)
+# Unknown or malformed API tokens from one address within the same window.
+GLASSBOX_TOKEN_FAILURES = env_int("GLASSBOX_TOKEN_FAILURES", 10, minimum=1)
+GLASSBOX_LOCKOUT_SECONDS = env_int("GLASSBOX_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# API requests per client address (anonymous) and per user (token or session); "off" lifts a limit.
+GLASSBOX_API_RATES = {"anon": env_rate("GLASSBOX_API_ANON_RATE", "120/minute"),
+                      "user": env_rate("GLASSBOX_API_USER_RATE", "1200/minute")}
+# Reverse proxies in front of the web processes. 0: the client's address is the connection's;
+# N: the Nth address from the end of X-Forwarded-For (each proxy appends the one it saw).
+GLASSBOX_NUM_PROXIES = env_int("GLASSBOX_NUM_PROXIES", 0, minimum=0)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

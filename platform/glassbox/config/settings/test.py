@@ -20,3 +20,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(VAR_DIR) / "media"
 GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS",  # noqa: F405
                                  [Path(VAR_DIR), Path(tempfile.gettempdir())])
+# The suite's API fuzzing, load tests and live servers send more requests than any limit allows;
+# the throttling tests (tests/hardening/test_throttling.py) turn it on with a real cache.
+GLASSBOX_THROTTLE = False

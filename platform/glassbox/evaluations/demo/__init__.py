@@ -1,8 +1,9 @@
-"""Demo set-up per evaluator, used by `manage.py seed_demo`.
+"""Demo set-up per evaluator, run by the demo job that `manage.py seed_demo` queues.
 
-Each module here defines `seed(models: dict[str, Model], stdout) -> None`, which registers the
-evaluator's demo dataset and queues its demo runs (`models` maps "base" and "draft" to the
-registered demo models). seed_demo calls every module, in name order.
+Each evaluator's module here defines `seed(models: dict[str, Model], stdout) -> None`, which
+registers the evaluator's demo dataset and queues its demo runs (`models` maps "base" and "draft"
+to the registered demo models). The demo job (training.py) calls every module that has one, in
+name order, once the demo models are trained and registered.
 """
 from __future__ import annotations
 

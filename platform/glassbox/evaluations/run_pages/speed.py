@@ -51,4 +51,5 @@ def context(run: Run, request=None) -> dict:
         "speed_device": summary.get("device") or {},
         "speed_protocol": summary.get("protocol") or {},
         "speed_skipped": summary.get("skipped") or [],
+        "speed_failed": summary.get("failed_variants") or [],
     }
