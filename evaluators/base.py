@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 Direction = Literal["higher", "lower"]
+Goal = Literal["higher", "lower"] | float
 
 
 class SpecError(ValueError):
@@ -29,9 +30,47 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class Metric:
+    """A registered metric: what it means and what "better" is.
+
+    `goal` is "higher", "lower", or a target value (a number) where both ways away from it are
+    worse: a model that prefers stereotypes in 50% of pairs has no preference, one at 20% is as
+    biased (the other way) as one at 80%. Rankings order by `badness`, smallest first.
+    """
+
     name: str
-    direction: Direction
+    goal: Goal
     description: str = ""
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.goal not in ("higher", "lower") and (isinstance(self.goal, bool)
+                                                     or not isinstance(self.goal, (int, float))):
+            raise TypeError(f"metric '{self.name}': goal must be 'higher', 'lower' or a number, "
+                            f"got {self.goal!r}")
+
+    @property
+    def target(self) -> float | None:
+        """The value the metric should reach, or None for an open-ended goal."""
+        return None if self.goal in ("higher", "lower") else float(self.goal)
+
+    @property
+    def direction(self) -> Direction:
+        """'higher' or 'lower' for `badness`: a target's distance is better when lower."""
+        return "higher" if self.goal == "higher" else "lower"
+
+    def badness(self, value: float) -> float:
+        """Return a number that is smaller for a better value (the sort key of rankings)."""
+        if self.goal == "higher":
+            return -value
+        if self.goal == "lower":
+            return value
+        return abs(value - float(self.goal))
+
+    def goal_label(self) -> str:
+        """Say in words what is better, for pages and exports."""
+        if self.target is None:
+            return f"{self.goal} is better"
+        return f"closer to {self.target:g} is better"
 
 
 @dataclass(frozen=True)
