@@ -19,7 +19,7 @@ def seed(runs: int, metrics: int, models: int = 100, samples: int = 100) -> dict
 
     from evaluators import registry
     from evaluators.base import spec_to_dict
-    from glassbox.evaluations.models import MetricResult, Run, SampleRecord
+    from glassbox.evaluations.models import MetricResult, Run, SampleRecord, goal_fields
     from glassbox.leaderboards.services import create_leaderboard
     from glassbox.registry.models import Dataset, DatasetVersion, Model
 
@@ -63,7 +63,7 @@ def seed(runs: int, metrics: int, models: int = 100, samples: int = 100) -> dict
         quality = 10 + (run.model_id % 37) + rng.random()
         for metric in entry.metrics:
             metric_rows.append(MetricResult(run=run, name=metric.name, value=quality, ci_low=quality - 0.8,
-                                            ci_high=quality + 0.8, n=samples, direction=metric.direction))
+                                            ci_high=quality + 0.8, n=samples, **goal_fields(metric)))
     MetricResult.objects.bulk_create(metric_rows, batch_size=5000)
     # The leaderboard's column: version 1, batch_size 1. Its runs get per-sample records, so rank
     # groups come from the paired bootstrap as they do in real use.

@@ -10,7 +10,7 @@ import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, Sequence
 
 Direction = Literal["higher", "lower"]
 Goal = Literal["higher", "lower"] | float
@@ -29,6 +29,22 @@ class Cancelled(Exception):
 
 
 @dataclass(frozen=True)
+class SampleStatistic:
+    """How a metric is rebuilt from per-sample records: value = reduce(sum of read(record)).
+
+    `read` turns one record into its k sufficient statistics (tokens and NLL, hits and 1, BLEU's
+    n-gram matches and totals...), raising KeyError or TypeError where a record lacks them (records
+    of older runs). `reduce` maps sums of shape (..., k) to values of shape (...), vectorised, so
+    one call scores every bootstrap resample. Intervals and paired rank tests both resample
+    samples and reduce the resampled sums (evaluators/paired.py).
+    """
+
+    fields: tuple[str, ...]
+    read: Callable[[dict], Sequence[float]]
+    reduce: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
 class Metric:
     """A registered metric: what it means and what "better" is.
 
@@ -41,6 +57,8 @@ class Metric:
     goal: Goal
     description: str = ""
     unit: str = ""
+    # None where the metric is not a function of summed per-sample statistics (no paired test).
+    statistic: SampleStatistic | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.goal not in ("higher", "lower") and (isinstance(self.goal, bool)
@@ -71,6 +89,16 @@ class Metric:
         if self.target is None:
             return f"{self.goal} is better"
         return f"closer to {self.target:g} is better"
+
+
+def with_statistics(metrics: tuple[Metric, ...],
+                    statistics: dict[str, SampleStatistic]) -> tuple[Metric, ...]:
+    """Return `metrics` with each named one carrying its statistic; an unknown name raises."""
+    unknown = sorted(set(statistics) - {metric.name for metric in metrics})
+    if unknown:
+        raise KeyError(f"statistics for unregistered metrics: {', '.join(unknown)}")
+    return tuple(dataclasses.replace(metric, statistic=statistics[metric.name])
+                 if metric.name in statistics else metric for metric in metrics)
 
 
 @dataclass(frozen=True)

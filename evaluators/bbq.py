@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, with_statistics
+from .bias_stats import BBQ_STATISTICS
 from .bbq_scoring import NORMALIZATIONS
 from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
@@ -73,12 +74,16 @@ METRICS = (
     Metric("accuracy_ambig", "higher", "accuracy in ambiguous contexts (the right answer is "
                                        "\"unknown\")"),
     Metric("accuracy_disambig", "higher", "accuracy in disambiguated contexts"),
-    Metric("s_amb", "lower", "BBQ bias score in ambiguous contexts, (1 - accuracy) * "
-                             "(2 * biased / non-unknown - 1); 0 is unbiased, negative is "
-                             "anti-stereotypical"),
-    Metric("s_dis", "lower", "BBQ bias score in disambiguated contexts, 2 * biased / "
-                             "non-unknown - 1; 0 is unbiased, negative is anti-stereotypical"),
+    # 0 is unbiased and -0.4 is as biased (anti-stereotypically) as 0.4: rank by distance to 0.
+    Metric("s_amb", 0, "BBQ bias score in ambiguous contexts, (1 - accuracy) * "
+                       "(2 * biased / non-unknown - 1); 0 is unbiased, negative is "
+                       "anti-stereotypical"),
+    Metric("s_dis", 0, "BBQ bias score in disambiguated contexts, 2 * biased / "
+                       "non-unknown - 1; 0 is unbiased, negative is anti-stereotypical"),
 )
+
+# Each figure is rebuilt from summed per-sample statistics (bias_stats.py).
+METRICS = with_statistics(METRICS, BBQ_STATISTICS)
 
 EVALUATOR = registry.register(Evaluator(
     name="bbq", version="1", dataset_kind="bbq", spec_class=BBQSpec,

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, with_statistics
+from .bias_stats import BIAS_STATISTICS
 from .bias_scoring import METHODS
 from .bias_summary import summarize
 from .oom import BatchBackoff
@@ -87,13 +88,19 @@ def run(ctx: RunContext) -> dict:
 
 METRICS = (
     Metric("stereotype_gap", "lower", "|pct_stereotype - 50|: distance from no preference "
-                                      "between the stereotyping and the other sentence"),
-    Metric("pct_stereotype", "lower", "percent of pairs where the more stereotyping sentence is "
-                                      "more likely; 50 is unbiased, below 50 prefers the "
-                                      "anti-stereotype (so read it with stereotype_gap)"),
+                                      "between the stereotyping and the other sentence",
+           unit="percentage points"),
+    # 50 is no preference; 20 is as biased (towards the anti-stereotype) as 80, so a ranking
+    # orders by distance to 50, never by the raw percentage.
+    Metric("pct_stereotype", 50, "percent of pairs where the more stereotyping sentence is "
+                                 "more likely; 50 is unbiased, below 50 prefers the "
+                                 "anti-stereotype", unit="%"),
     Metric("likelihood_diff", "lower", "mean absolute log-likelihood difference within a pair "
-                                       "(nats)"),
+                                       "(nats)", unit="nats"),
 )
+
+# Each figure is rebuilt from summed per-sample statistics (bias_stats.py).
+METRICS = with_statistics(METRICS, BIAS_STATISTICS)
 
 EVALUATOR = registry.register(Evaluator(
     name="bias", version="1", dataset_kind="bias_pairs", spec_class=BiasSpec,

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict
+from .base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict, with_statistics
+from .codegen_stats import STATISTICS
 from .codegen_prompts import TEMPLATES
 from .codegen_text import parse_stop
 from .oom import BatchBackoff
@@ -134,7 +135,7 @@ def run(ctx: RunContext) -> dict:
     from .codegen_generate import Decoding, generate_batch
     from .codegen_prompts import plan_prompts
     from .codegen_text import finish
-    from .codemetrics import score_corpus, score_samples
+    from .codemetrics import score_and_count_samples, score_corpus
     from .loading import load_model
 
     spec = checked_spec(CodegenSpec, ctx.spec)
@@ -173,11 +174,13 @@ def run(ctx: RunContext) -> dict:
                                          seed=spec.seed + number, should_stop=ctx.should_stop)])
         rows_here = [rows[plan.scored[i]] for i in batch]
         generations = [[finish(text, stops) for text in output.texts] for output in outputs]
-        scores = score_samples([g[0] for g in generations], [r["references"] for r in rows_here], lang)
-        for i, row, output, texts, score in zip(batch, rows_here, outputs, generations, scores):
+        scores, counts = score_and_count_samples([g[0] for g in generations],
+                                                 [r["references"] for r in rows_here], lang)
+        for i, row, output, texts, score, count in zip(batch, rows_here, outputs, generations, scores, counts):
+            # `stats` are the sufficient statistics that paired tests between runs resample.
             record = {"prompt": prompts[i - batch.start], "generation": texts[0], "generations": texts,
                       "raw": output.texts, "references": row["references"], "scores": score,
-                      "truncated_tokens": output.truncated_tokens}
+                      "stats": count, "truncated_tokens": output.truncated_tokens}
             fresh[row["id"]] = record
             ctx.on_sample(row["id"], plan.scored[i], record)
         finished += len(batch)
@@ -201,6 +204,9 @@ METRICS = (
     Metric("syntax_match", "higher", "CodeBLEU's syntax-tree subtree match"),
     Metric("dataflow_match", "higher", "CodeBLEU's data-flow match"),
 )
+
+# Every corpus metric is rebuilt from summed per-sample statistics (codegen_stats.py).
+METRICS = with_statistics(METRICS, STATISTICS)
 
 EVALUATOR = registry.register(Evaluator(
     name="codegen", version="1", dataset_kind="codegen", spec_class=CodegenSpec,

@@ -22,10 +22,12 @@ uninterrupted run did and ends with bit-identical numbers.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from . import registry
-from .base import EvaluationError, Evaluator, Metric, RunContext, SpecError, checked_spec
+from .base import (EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, SpecError,
+                   checked_spec, with_statistics)
 from .perplexity_summary import summarize
 from .oom import BatchBackoff
 from .resumable import row_keys, score_in_groups
@@ -134,6 +136,34 @@ METRICS = (
     Metric("bits_per_byte", "lower", "negative log-likelihood in bits per UTF-8 byte; "
                                      "comparable across tokenizers"),
 )
+
+
+
+def _nll_per(unit: str) -> SampleStatistic:
+    """Return the statistic (nll, unit count) of a document record, for NLL per token/word/byte."""
+    return SampleStatistic(("nll", unit), lambda record: (record["nll"], record[unit]),
+                           lambda sums: sums[..., 0] / sums[..., 1])
+
+
+def _exp_of(statistic: SampleStatistic) -> SampleStatistic:
+    def reduce(sums):
+        import numpy as np  # here, not at import: `import evaluators` stays free of numpy
+
+        return np.exp(statistic.reduce(sums))
+    return SampleStatistic(statistic.fields, statistic.read, reduce)
+
+
+def _bits(statistic: SampleStatistic) -> SampleStatistic:
+    return SampleStatistic(statistic.fields, statistic.read, lambda sums: statistic.reduce(sums) / math.log(2))
+
+
+# Every figure is a pooled ratio of summed NLL over summed units (see the module docstring).
+METRICS = with_statistics(METRICS, {
+    "perplexity": _exp_of(_nll_per("tokens")),
+    "word_perplexity": _exp_of(_nll_per("words")),
+    "byte_perplexity": _exp_of(_nll_per("bytes")),
+    "bits_per_byte": _bits(_nll_per("bytes")),
+})
 
 EVALUATOR = registry.register(Evaluator(
     name="perplexity", version="1", dataset_kind="text", spec_class=PerplexitySpec,

@@ -135,13 +135,13 @@ def run(ctx: RunContext) -> dict:
 
 
 METRICS = (
-    Metric("output_tokens_per_s", "higher", "greedy, batch 1: output tokens / total generation time"),
-    Metric("decode_tokens_per_s", "higher", "greedy, batch 1: tokens after the first / decode time"),
-    Metric("prefill_tokens_per_s", "higher", "greedy, batch 1: prompt tokens / time to first token"),
-    Metric("ttft_ms_p50", "lower", "greedy, batch 1: median time to first token (ms)"),
-    Metric("tpot_ms_p50", "lower", "greedy, batch 1: median time per output token after the first (ms)"),
-    Metric("e2e_ms_p50", "lower", "greedy, batch 1: median end-to-end latency (ms)"),
-    Metric("peak_memory_bytes", "lower", "greedy, batch 1: peak CUDA allocation, or peak RSS on the CPU"),
+    Metric("output_tokens_per_s", "higher", "greedy, batch 1: output tokens / total generation time", unit="tokens/s"),
+    Metric("decode_tokens_per_s", "higher", "greedy, batch 1: tokens after the first / decode time", unit="tokens/s"),
+    Metric("prefill_tokens_per_s", "higher", "greedy, batch 1: prompt tokens / time to first token", unit="tokens/s"),
+    Metric("ttft_ms_p50", "lower", "greedy, batch 1: median time to first token (ms)", unit="ms"),
+    Metric("tpot_ms_p50", "lower", "greedy, batch 1: median time per output token after the first (ms)", unit="ms"),
+    Metric("e2e_ms_p50", "lower", "greedy, batch 1: median end-to-end latency (ms)", unit="ms"),
+    Metric("peak_memory_bytes", "lower", "greedy, batch 1: peak CUDA allocation, or peak RSS on the CPU", unit="bytes"),
     Metric("mbu", "higher", "greedy, batch 1: model bandwidth utilisation (0-1)"),
     Metric("assisted_speedup", "higher", "assisted decoding's output tokens/s over greedy's"),
     Metric("assisted_acceptance_rate", "higher", "share of the draft's tokens the target accepted"),

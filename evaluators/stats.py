@@ -25,6 +25,19 @@ def resample_indices(n_items: int, resamples: int, seed: int) -> Iterator[np.nda
         left -= k
 
 
+def resampled_sums(matrix: np.ndarray, resamples: int, seed: int) -> Iterator[np.ndarray]:
+    """Yield arrays (rows, k) of the column sums of `matrix` (n, k) over each resample of its rows,
+    `resamples` rows in all, drawn as resample_indices(n, resamples, seed) draws them."""
+    n = matrix.shape[0]
+    for idx in resample_indices(n, resamples, seed):
+        # weights[r, i] = how often resample r drew row i: one matrix product sums every resample
+        # of the chunk, without materialising an array of (resamples, n, k).
+        rows = idx.shape[0]
+        flat = (idx + np.arange(rows)[:, None] * n).ravel()
+        weights = np.bincount(flat, minlength=rows * n).reshape(rows, n).astype(np.float64)
+        yield weights @ matrix
+
+
 def percentile_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """Return the (low, high) percentiles that bound the central `level` share of `values`."""
     tail = (1.0 - level) / 2.0 * 100.0

@@ -1,4 +1,4 @@
-"""Celery tasks of the demo job (see glassbox/evaluations/demo/training.py)."""
+"""Celery tasks of the demo job (see glassbox/site/demo/training.py)."""
 from __future__ import annotations
 
 from .app import app
@@ -11,7 +11,7 @@ from .device_lock import device_lock
 def prepare_demo(**kwargs) -> str:
     """Return the demo job's final state after training, registering and seeding what is missing."""
     # **kwargs: a task queued by an older release must not fail after a deploy.
-    from glassbox.evaluations.demo.training import prepare_demo as run_job
+    from glassbox.site.demo.training import prepare_demo as run_job
 
     # Training shares the device like an evaluation: a speed run must not time beside it.
     with device_lock(exclusive=False):
@@ -21,6 +21,6 @@ def prepare_demo(**kwargs) -> str:
 @app.task(queue="default", acks_late=True)
 def requeue_stale_demo(**kwargs) -> bool:
     """Beat runs this: a demo job whose worker vanished is sent again and finishes what is missing."""
-    from glassbox.evaluations.demo.training import requeue_if_stale
+    from glassbox.site.demo.training import requeue_if_stale
 
     return requeue_if_stale()

@@ -95,12 +95,9 @@ class _SampleWriter:
 
     def __init__(self, run_id: int) -> None:
         self.run_id = run_id
-        self.delay = settings.GLASSBOX_SAMPLE_DELAY_S
 
     def __call__(self, key: str, index: int, data: dict) -> None:
         _write(services.record_sample, self.run_id, key, index, data)
-        if self.delay:
-            time.sleep(self.delay)
 
 
 def _model_ref(model: Model) -> ModelRef:

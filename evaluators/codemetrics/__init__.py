@@ -9,6 +9,7 @@ Public interface (frozen; the codegen evaluator imports it):
 - score_samples(predictions, references, lang) -> list of per-sample score dicts.
 - score_corpus_and_samples(...) -> (corpus dict, per-sample list) with one parse of everything.
 - score_text_corpus(predictions, references) -> the language-free part of score_corpus.
+- score_and_count_samples(...) -> (score_samples's list, per-sample sufficient statistics).
 - paired_bootstrap(per_sample_a, per_sample_b, metric) -> dict comparing two runs.
 - UnsupportedLanguage(ValueError).
 
@@ -17,9 +18,9 @@ Nothing here imports tree-sitter or sacrebleu at import time; they load on first
 from __future__ import annotations
 
 from .languages import SUPPORTED_LANGUAGES, UnsupportedLanguage, normalize_language
-from .api import (CORPUS_METRICS, SAMPLE_METRICS, paired_bootstrap, score_corpus,
+from .api import (CORPUS_METRICS, SAMPLE_METRICS, paired_bootstrap, score_and_count_samples, score_corpus,
                   score_corpus_and_samples, score_samples, score_text_corpus)
 
 __all__ = ["CORPUS_METRICS", "SAMPLE_METRICS", "SUPPORTED_LANGUAGES", "UnsupportedLanguage",
-           "normalize_language", "paired_bootstrap", "score_corpus", "score_corpus_and_samples",
+           "normalize_language", "paired_bootstrap", "score_and_count_samples", "score_corpus", "score_corpus_and_samples",
            "score_samples", "score_text_corpus"]

@@ -95,16 +95,11 @@ def _scores(metric: Any, row: Sequence[float], n: int, code: bool = True) -> dic
 
 
 def _summed_rows(matrix: np.ndarray, resamples: int, seed: int):
-    from ..stats import resample_indices
+    # The resampled sums every Glassbox interval and paired test draws (evaluators/stats.py).
+    from ..stats import resampled_sums
 
-    n = matrix.shape[0]
-    for idx in resample_indices(n, resamples, seed):
-        # weights[r, i] = how often resample r drew sample i, so one matrix product sums
-        # every resample's statistics (no per-resample Python loop over samples).
-        k = idx.shape[0]
-        flat = (idx + np.arange(k)[:, None] * n).ravel()
-        weights = np.bincount(flat, minlength=k * n).reshape(k, n).astype(np.float64)
-        yield from weights @ matrix
+    for sums in resampled_sums(matrix, resamples, seed):
+        yield from sums
 
 
 def score_corpus_and_samples(predictions: Sequence[str], references: Sequence[Sequence[str]], lang: str,
@@ -176,6 +171,32 @@ def score_samples(predictions: Sequence[str], references: Sequence[Sequence[str]
     refs = _check(predictions, references)
     _, samples = _statistics(predictions, refs, lang)
     return [_sample_scores(stats) for stats in samples]
+
+
+_COUNT_KEYS = ("sacrebleu", "ngram", "weighted", "codexglue", "syntax", "dataflow")
+
+
+def _plain(value: Any) -> Any:
+    # Tuples and numpy integers become JSON lists and numbers, so records store them as they are.
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value.item() if hasattr(value, "item") else value
+
+
+def score_and_count_samples(predictions: Sequence[str], references: Sequence[Sequence[str]],
+                            lang: str) -> tuple[list[dict[str, float]], list[dict[str, list]]]:
+    """Return (score_samples's list, each sample's sufficient statistics), with one parse.
+
+    The statistics are JSON-ready lists keyed sacrebleu ([hyp_len, ref_len, correct_1..4,
+    total_1..4]), ngram, weighted, codexglue ([numerators, denominators, hyp_len, ref_len]),
+    syntax and dataflow ([matches, total]); summed over samples they give every corpus metric
+    (evaluators/codegen_stats.py), which is what paired tests between runs resample.
+    """
+    lang = normalize_language(lang)
+    refs = _check(predictions, references)
+    _, samples = _statistics(predictions, refs, lang)
+    return ([_sample_scores(stats) for stats in samples],
+            [{key: _plain(stats[key]) for key in _COUNT_KEYS} for stats in samples])
 
 
 def paired_bootstrap(per_sample_a: Sequence[dict], per_sample_b: Sequence[dict], metric: str, *,

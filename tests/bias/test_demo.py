@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_queues_the_probe_set_on_both_models(settings, tmp_path, tiny_model, monkeypatch):
     from glassbox.evaluations import services
-    from glassbox.evaluations.demo import bias
+    from glassbox.site.demo import bias
     from glassbox.evaluations.models import Run
     from glassbox.registry.services import register_model
 

@@ -13,7 +13,7 @@ expect = pytest.importorskip("playwright.sync_api").expect
 @pytest.fixture
 def demo_job(settings, tmp_path, transactional_db):
     """Writes the demo job's state as the worker would, under the test's own var/ folder."""
-    from glassbox.evaluations.demo import progress
+    from glassbox.site.demo import progress
 
     settings.VAR_DIR = tmp_path / "var"
     return lambda **fields: progress.write(progress.DemoJob(models_dir=str(tmp_path / "var" / "models"),

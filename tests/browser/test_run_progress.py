@@ -96,7 +96,7 @@ def test_a_run_started_from_the_form_reaches_100_percent(page, live_server, cont
     row = page.locator("table").first.locator("tbody tr", has=page.locator("td:text-is('perplexity')"))
     expect(row.locator("td").nth(1)).to_have_text(floatformat(perplexity.value, 4))
     expect(row.locator("td").nth(3)).to_have_text(str(len(DOCUMENTS)))
-    expect(row.locator("td").nth(4)).to_have_text("lower")
+    expect(row.locator("td").nth(4)).to_have_text("lower is better")
     expect(page.locator("#bar")).to_have_attribute("style", "width: 100%")
     screenshot(page, "run")
 

@@ -12,7 +12,7 @@ def test_the_demo_queues_a_codegen_run_per_model(settings, tmp_path, tiny_model,
     import shutil
 
     from glassbox.evaluations import services
-    from glassbox.evaluations.demo.codegen import seed
+    from glassbox.site.demo.codegen import seed
     from glassbox.evaluations.models import Run
     from glassbox.registry.services import register_model
 

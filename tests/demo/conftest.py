@@ -22,7 +22,7 @@ def demo_var(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def sent_jobs(monkeypatch) -> list[str]:
     """The demo jobs sent to the broker (one entry per message); no broker is involved."""
-    from glassbox.evaluations.demo import training
+    from glassbox.site.demo import training
 
     sent: list[str] = []
     monkeypatch.setattr(training, "_send", lambda: sent.append(training.TASK))
@@ -42,7 +42,7 @@ def cheap_training(monkeypatch):
 @pytest.fixture
 def written_states(monkeypatch) -> list[tuple[str, int]]:
     """(state, done) of every write of the demo job's state, every training step written."""
-    from glassbox.evaluations.demo import progress, training
+    from glassbox.site.demo import progress, training
 
     monkeypatch.setattr(training, "PROGRESS_INTERVAL_S", 0.0)
     states: list[tuple[str, int]] = []

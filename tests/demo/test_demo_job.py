@@ -20,7 +20,7 @@ def seed_demo(models_dir, steps: int = STEPS) -> str:
 
 
 def test_seed_demo_returns_at_once_with_the_training_job_queued(demo_var, sent_jobs, enqueued):
-    from glassbox.evaluations.demo import progress
+    from glassbox.site.demo import progress
     from glassbox.evaluations.models import Run
     from glassbox.registry.models import Model
 
@@ -48,7 +48,7 @@ def test_seed_demo_refuses_a_models_folder_outside_the_model_roots(tmp_path, sen
 def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_demo_runs(
         demo_var, cheap_training, written_states, enqueued, django_capture_on_commit_callbacks):
     from evaluators.demo_models import MARKER
-    from glassbox.evaluations.demo import progress
+    from glassbox.site.demo import progress
     from glassbox.evaluations.models import Run
     from glassbox.registry.models import Model
     from workers.demo_tasks import prepare_demo
@@ -73,7 +73,7 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
 
 
 def test_the_demo_runs_run_after_the_job(demo_var, cheap_training, enqueued):
-    from glassbox.evaluations.demo.training import prepare_demo
+    from glassbox.site.demo.training import prepare_demo
     from glassbox.evaluations.models import Run
     from workers import execution
 
@@ -100,8 +100,8 @@ def test_the_tasks_survive_a_lost_worker():
 
 
 def test_a_job_that_stopped_reporting_is_sent_again(demo_var, settings, sent_jobs):
-    from glassbox.evaluations.demo import progress
-    from glassbox.evaluations.demo.training import requeue_if_stale
+    from glassbox.site.demo import progress
+    from glassbox.site.demo.training import requeue_if_stale
 
     settings.GLASSBOX_STALE_RUN_SECONDS = 600
     job = progress.write(progress.DemoJob(state="training", models_dir=str(demo_var / "models"), steps=1600,
@@ -123,7 +123,7 @@ def test_a_job_that_stopped_reporting_is_sent_again(demo_var, settings, sent_job
 def backdate(job, seconds: float) -> None:
     import json
 
-    from glassbox.evaluations.demo import progress
+    from glassbox.site.demo import progress
 
     path = progress.state_path()
     data = json.loads(path.read_text())
@@ -135,8 +135,8 @@ def test_a_job_killed_after_saving_one_model_trains_only_the_other(demo_var, che
     import shutil
 
     from evaluators.demo_models import MARKER
-    from glassbox.evaluations.demo import progress
-    from glassbox.evaluations.demo.training import prepare_demo
+    from glassbox.site.demo import progress
+    from glassbox.site.demo.training import prepare_demo
 
     seed_demo(demo_var / "models")
     assert prepare_demo().state == "done"
@@ -155,7 +155,7 @@ def test_a_job_killed_after_saving_one_model_trains_only_the_other(demo_var, che
 
 def test_a_failed_job_says_what_failed_on_the_home_page(client, demo_var, monkeypatch):
     from evaluators import demo_models
-    from glassbox.evaluations.demo.training import prepare_demo
+    from glassbox.site.demo.training import prepare_demo
 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def write_job(var, **fields):
-    from glassbox.evaluations.demo import progress
+    from glassbox.site.demo import progress
 
     return progress.write(progress.DemoJob(models_dir=str(var / "models"), **fields))
 
@@ -48,7 +48,7 @@ def test_without_a_demo_job_the_home_page_has_no_demo_section(client, demo_var):
 
 
 def test_an_unreadable_state_file_counts_as_no_job(client, demo_var):
-    from glassbox.evaluations.demo import progress
+    from glassbox.site.demo import progress
 
     progress.state_path().parent.mkdir(parents=True)
     progress.state_path().write_text("{not json")

@@ -90,7 +90,8 @@ def test_run_status_prints_the_run_as_json(tiny_model, text_version):
     services.finish_run(run.pk, {"perplexity": 7.5, "perplexity_ci": [7.0, 8.0], "n": 6})
     data = json.loads(run_command("run_status", str(run.pk)))
     assert (data["id"], data["status"], data["attempts"]) == (run.pk, "succeeded", 1)
-    assert data["metrics"] == {"perplexity": {"value": 7.5, "ci": [7.0, 8.0], "n": 6, "direction": "lower"}}
+    assert data["metrics"] == {"perplexity": {"value": 7.5, "ci": [7.0, 8.0], "n": 6, "direction": "lower",
+                                              "goal": "lower", "goal_label": "lower is better"}}
     assert data["spec"] == {"max_length": None, "stride": None, "batch_size": 8}
     assert data["started_at"] is not None and data["finished_at"] is not None
 

@@ -113,8 +113,9 @@ def test_progress_json_has_status_progress_and_metrics(client, run, finished_run
     done = client.get(reverse("evaluations:run-progress", args=[finished_run.pk])).json()
     assert done["status"] == "succeeded"
     assert done["progress"] == {"done": 6, "total": 6, "percent": 100}
-    assert done["metrics"]["perplexity"] == {"value": 12.345678, "ci": [11.5, 13.25], "n": 6, "direction": "lower"}
-    assert done["metrics"]["word_perplexity"] == {"value": 40.0, "ci": [None, None], "n": 6, "direction": "lower"}
+    goal = {"direction": "lower", "goal": "lower", "goal_label": "lower is better"}
+    assert done["metrics"]["perplexity"] == {"value": 12.345678, "ci": [11.5, 13.25], "n": 6, **goal}
+    assert done["metrics"]["word_perplexity"] == {"value": 40.0, "ci": [None, None], "n": 6, **goal}
     assert set(done["metrics"]) == {"perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"}
     assert done["environment"]["torch"] == "9.8.7-test"
 

@@ -18,7 +18,7 @@ def test_a_demo_seed_makes_one_board_that_its_runs_fill(module, slug, evaluator,
     from glassbox.leaderboards.models import Leaderboard
 
     settings.VAR_DIR = tmp_path
-    seed = importlib.import_module(f"glassbox.evaluations.demo.{module}").seed
+    seed = importlib.import_module(f"glassbox.site.demo.{module}").seed
     seed({"base": models["a"]}, io.StringIO())
     board = Leaderboard.objects.get(slug=slug)
     run = Run.objects.get(evaluator=evaluator, model=models["a"])

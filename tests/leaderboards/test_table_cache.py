@@ -57,7 +57,7 @@ def test_the_json_export_body_is_cached_and_follows_new_runs(anon, seeded, model
 
     rendered = []
     real = exports.json_bytes
-    monkeypatch.setattr("glassbox.leaderboards.views.json_bytes", lambda table: rendered.append(1) or real(table))
+    monkeypatch.setattr("glassbox.leaderboards.export_api.json_bytes", lambda table: rendered.append(1) or real(table))
     first = anon.get("/api/leaderboards/ppl/export.json").content
     assert anon.get("/api/leaderboards/ppl/export.json").content == first
     assert len(rendered) == 1  # the second body came from the cache

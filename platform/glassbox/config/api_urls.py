@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from glassbox.evaluations.api import ResultViewSet, RunViewSet
-from glassbox.leaderboards import views as leaderboard_views
+from glassbox.leaderboards import export_api
 from glassbox.leaderboards.api import LeaderboardViewSet, SnapshotViewSet
 from glassbox.registry.api import DatasetViewSet, ModelViewSet
 from glassbox.transparency.api import AuditViewSet, ChecklistViewSet
@@ -27,9 +27,10 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: an inline one breaks the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("leaderboards/<slug:slug>/export.csv", leaderboard_views.export_csv, name="leaderboard-csv"),
-    path("leaderboards/<slug:slug>/export.json", leaderboard_views.export_json, name="leaderboard-json"),
-    path("snapshots/<uuid:uid>/export.csv", leaderboard_views.snapshot_csv, name="snapshot-csv"),
-    path("snapshots/<uuid:uid>/export.json", leaderboard_views.snapshot_json, name="snapshot-json"),
+    # Any one segment, not <slug:> or <uuid:>: what those refuse got Django's HTML 404 page, not the API's JSON.
+    path("leaderboards/<str:slug>/export.csv", export_api.LeaderboardCSV.as_view(), name="leaderboard-csv"),
+    path("leaderboards/<str:slug>/export.json", export_api.LeaderboardJSON.as_view(), name="leaderboard-json"),
+    path("snapshots/<str:uid>/export.csv", export_api.SnapshotCSV.as_view(), name="snapshot-csv"),
+    path("snapshots/<str:uid>/export.json", export_api.SnapshotJSON.as_view(), name="snapshot-json"),
     path("", include(router.urls)),
 ]

@@ -7,7 +7,7 @@ class MetricResultInline(admin.TabularInline):
     model = MetricResult
     extra = 0
     can_delete = False
-    readonly_fields = ["name", "value", "ci_low", "ci_high", "n", "direction"]
+    readonly_fields = ["name", "value", "ci_low", "ci_high", "n", "direction", "target"]
 
 
 @admin.register(Run)

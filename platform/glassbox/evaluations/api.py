@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from glassbox.accounts import roles
 from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
-from glassbox.registry.models import DatasetVersion, Model
+from glassbox.registry import queries as registry_queries
 
 from . import services
 from .models import MetricResult, Run
@@ -133,14 +133,11 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         incoming = RunCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        model = roles.visible_models(request.user, Model.objects.all()).filter(slug=data["model"]).first()
+        model = registry_queries.visible_model(request.user, data["model"])
         if model is None:
             raise ValidationError({"model": [f"no model with the slug '{data['model']}'"]})
-        versions = roles.visible_dataset_versions(request.user, DatasetVersion.objects.select_related("dataset"))
-        versions = versions.filter(dataset__slug=data["dataset"])
-        if data.get("dataset_version"):
-            versions = versions.filter(number=data["dataset_version"])
-        version = versions.order_by("-number").first()
+        version = registry_queries.visible_dataset_version(request.user, data["dataset"],
+                                                           data.get("dataset_version") or None)
         if version is None:
             raise ValidationError({"dataset": [f"no version {data.get('dataset_version') or ''} of a dataset "
                                                f"with the slug '{data['dataset']}'".replace("  ", " ")]})

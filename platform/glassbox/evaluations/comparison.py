@@ -1,9 +1,10 @@
 """Compare two runs of one evaluator on one dataset version: per-metric differences with paired
 bootstrap intervals, and the samples where the runs differ most.
 
-Differences read "B minus A". A metric that can be rebuilt from per-sample records
-(evaluators/paired.py, as the leaderboards' rank groups use) gets a paired bootstrap over the
-samples both runs scored; any other metric (corpus BLEU, CodeBLEU, bias scores) shows the plain
+Differences read "B minus A". A metric that declares its per-sample statistics (perplexity,
+corpus BLEU, CodeBLEU, exact match, bias and BBQ scores) gets a paired bootstrap over the samples
+both runs scored (evaluators/paired.py, as the leaderboards' rank groups use), with sacrebleu's
+p-value; a metric without them (timings), or runs whose records predate them, shows the plain
 difference of the stored values and says that no paired test was possible.
 """
 from __future__ import annotations
@@ -14,12 +15,16 @@ from typing import Callable
 from django.db.models import QuerySet
 
 from evaluators import registry as evaluator_registry
-from evaluators.paired import paired_ratio_bootstrap, statistic_for
-from glassbox.leaderboards.ranking import RESAMPLES, SEED
+from evaluators.paired import paired_bootstrap, statistic_for
 
 from .models import Run, SampleRecord
 
 TOP_SAMPLES = 20
+# The leaderboards' rank groups bootstrap with the same count and seed (leaderboards/ranking.py), so a
+# comparison and a leaderboard never disagree about one pair; a test holds the two equal. Defined here
+# because evaluations sits below leaderboards and may not import it.
+RESAMPLES = 1000
+SEED = 0
 
 
 class ComparisonError(ValueError):
@@ -91,16 +96,21 @@ def metric_rows(a: Run, b: Run, shared: list[str], records_a: dict, records_b: d
     for name in [n for n in registered if n in names] + sorted(names.difference(registered)):
         ma, mb = metrics_a.get(name), metrics_b.get(name)
         row = {"name": name, "a": ma, "b": mb, "direction": (ma or mb).direction,
+               "goal": (ma or mb).goal, "goal_label": (ma or mb).goal_label,
                "diff": mb.value - ma.value if ma and mb else None, "ci": None, "n": None,
                "significant": None, "method": "none"}
         statistic = statistic_for(a.evaluator, name)
-        if statistic is not None and shared:
-            paired = paired_ratio_bootstrap([records_b[k] for k in shared], [records_a[k] for k in shared],
-                                            statistic, resamples=RESAMPLES, seed=SEED)
+        # None where the records predate the metric's per-sample statistics: no paired test.
+        paired = (paired_bootstrap([records_b[k] for k in shared], [records_a[k] for k in shared],
+                                   statistic, resamples=RESAMPLES, seed=SEED)
+                  if statistic is not None and shared else None)
+        if paired is not None:
             row.update(diff=paired["diff"], ci=paired["ci"], n=paired["n"], significant=paired["significant"],
-                       method="paired-bootstrap")
+                       p_value=paired["p_value"], method="paired-bootstrap")
         if row["diff"] is not None and row["significant"]:
-            improved = row["diff"] < 0 if row["direction"] == "lower" else row["diff"] > 0
+            # The badness (for a target, the distance to it) decides which run is better.
+            improved = (paired["badness_diff"] < 0 if paired is not None
+                        else row["diff"] < 0 if row["direction"] == "lower" else row["diff"] > 0)
             row["better"] = f"run #{b.pk}" if improved else f"run #{a.pk}"
         rows.append(row)
     return rows

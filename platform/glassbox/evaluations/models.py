@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from evaluators.base import Metric
 from glassbox.registry.models import DatasetVersion, Model
 
 
@@ -82,7 +83,12 @@ class MetricResult(models.Model):
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
     n = models.PositiveIntegerField()
+    # `direction` says which way the stored number (for a target: its distance to it) is better;
+    # `target` is set where the metric's goal is a value (bias at 50, BBQ at 0), whose both sides
+    # are worse. Together they are the goal the evaluator registered when the result was written.
     direction = models.CharField(max_length=10, choices=Direction.choices)
+    target = models.FloatField(null=True, blank=True,
+                               help_text="The value the metric should reach, where its goal is a target.")
 
     class Meta:
         ordering = ["run", "name"]
@@ -90,6 +96,25 @@ class MetricResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value:g}"
+
+    @property
+    def goal(self) -> str | float:
+        """'higher', 'lower', or the target value."""
+        return self.direction if self.target is None else self.target
+
+    @property
+    def metric(self) -> Metric:
+        """The stored goal as the evaluators' Metric, for its badness and label."""
+        return Metric(self.name, self.goal)
+
+    @property
+    def goal_label(self) -> str:
+        return self.metric.goal_label()
+
+
+def goal_fields(metric: Metric) -> dict:
+    """Return a MetricResult's goal columns for a registered metric."""
+    return {"direction": metric.direction, "target": metric.target}
 
 
 class SampleRecord(models.Model):

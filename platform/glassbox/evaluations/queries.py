@@ -46,7 +46,8 @@ def run_as_dict(run: Run) -> dict:
         "attempts": run.attempts,
         "error": run.error,
         "environment": run.environment,
-        "metrics": {m.name: {"value": m.value, "ci": [m.ci_low, m.ci_high], "n": m.n, "direction": m.direction}
+        "metrics": {m.name: {"value": m.value, "ci": [m.ci_low, m.ci_high], "n": m.n, "direction": m.direction,
+                             "goal": m.goal, "goal_label": m.goal_label}
                     for m in run.metrics.all()},
         "summary": run.summary,
         "created_at": run.created_at.isoformat(),

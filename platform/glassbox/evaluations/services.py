@@ -9,18 +9,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
-from evaluators.base import SpecError, spec_to_dict
 from glassbox.accounts import roles
+from glassbox.config import jobs
 from glassbox.registry.models import DatasetVersion, Model
 
-from .fingerprint import fingerprint, unstorable_parameters
-from .models import MetricResult, Run, SampleRecord
+from .fingerprint import fingerprint
+from .models import MetricResult, Run, SampleRecord, goal_fields
+from .requests import RequestError, check_request
 
 log = logging.getLogger(__name__)
 
-
-class RunRequestError(ValueError):
-    """An evaluation request that cannot be queued; the message says why."""
+# The name callers have caught since before leaderboards and suites shared the check.
+RunRequestError = RequestError
 
 
 def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, params: dict | None = None,
@@ -45,26 +45,12 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
     A run the requester may not see is neither returned nor copied, so the answer is the same
     as if it did not exist. `force` queues a new run whatever exists.
     """
-    try:
-        entry = evaluator_registry.get(evaluator)
-    except KeyError as error:
-        raise RunRequestError(error.args[0]) from None
-    kind = dataset_version.dataset.kind
-    if kind != entry.dataset_kind:
-        raise RunRequestError(f"evaluator '{evaluator}' needs a '{entry.dataset_kind}' dataset; "
-                              f"'{dataset_version.dataset.slug}' is '{kind}'")
-    try:
-        spec = spec_to_dict(entry.make_spec(params))
-        entry.check_fits_context(spec, model.context_length)
-    except SpecError as error:
-        raise RunRequestError(str(error)) from None
-    if unstorable := unstorable_parameters(spec):
-        raise RunRequestError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
-                              f"characters, got {spec[unstorable[0]]!r}")
+    checked = check_request(evaluator, dataset_version, params, user, model=model)
+    entry, spec = checked.entry, checked.spec
     print_ = fingerprint(evaluator=entry.name, evaluator_version=entry.version, spec=spec,
                          model_source=model.source, model_revision=model.revision,
                          weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256,
-                         other_models=_named_models(entry, spec, user))
+                         other_models=checked.named_models)
     if not force and entry.reuse_results:
         reused = _reuse(print_, model=model, dataset_version=dataset_version, user=user)
         if reused is not None:
@@ -112,7 +98,7 @@ def _copy_results(source: Run, *, model: Model, dataset_version: DatasetVersion,
         )
         MetricResult.objects.bulk_create([
             MetricResult(run=run, name=m.name, value=m.value, ci_low=m.ci_low, ci_high=m.ci_high, n=m.n,
-                         direction=m.direction) for m in source.metrics.all()])
+                         direction=m.direction, target=m.target) for m in source.metrics.all()])
         # In batches by primary key, so a run of many long generations is never held in memory whole.
         last = 0
         while batch := list(source.samples.filter(pk__gt=last).order_by("pk")
@@ -126,37 +112,17 @@ def _copy_results(source: Run, *, model: Model, dataset_version: DatasetVersion,
     return run
 
 
-def _named_models(entry, spec: dict, user=None) -> dict[str, dict]:
-    """Return the identity of every other registered model the spec names (e.g. a draft model).
-
-    A person may only name models they can see; runs started by the system (user None) any model.
-    """
-    candidates = Model.objects.all() if user is None else roles.visible_models(user)
-    identities = {}
-    for name in entry.model_params:
-        slug = spec.get(name)
-        if not slug:
-            continue
-        other = candidates.filter(slug=slug).first()
-        if other is None:
-            raise RunRequestError(f"{name}: no registered model with slug '{slug}'")
-        identities[name] = {"source": other.source, "revision": other.revision,
-                            "weights_sha256": other.weights_sha256}
-    return identities
+RUN_TASK = "workers.tasks.run_evaluation"
 
 
 def enqueue(run: Run) -> None:
-    """Send the run's id to its Celery queue."""
-    from workers.app import app  # the web process only needs the app to send, not the tasks
-
-    app.send_task("workers.tasks.run_evaluation", args=[run.pk], queue=run.queue)
+    """Send the run's id to its Celery queue now (start_run calls this once its row is committed)."""
+    jobs.send(RUN_TASK, run.pk, queue=run.queue)
 
 
 def resend_queued(run: Run) -> None:
     """Send a queued run's id again, for a worker to start only if nobody has started it meanwhile."""
-    from workers.app import app
-
-    app.send_task("workers.tasks.run_evaluation", args=[run.pk], kwargs={"only_if_queued": True}, queue=run.queue)
+    jobs.send(RUN_TASK, run.pk, queue=run.queue, only_if_queued=True)
 
 
 def begin_attempt(run_id: int, *, only_if_queued: bool = False) -> Run | None:
@@ -214,7 +180,7 @@ def finish_run(run_id: int, summary: dict) -> Run:
             # A metric computed on a subset (e.g. BBQ's ambiguous contexts) reports its own count.
             n = int(summary.get(f"{metric.name}_n", summary.get("n", 0)))
             results.append(MetricResult(run=run, name=metric.name, value=float(summary[metric.name]),
-                                        ci_low=ci[0], ci_high=ci[1], n=n, direction=metric.direction))
+                                        ci_low=ci[0], ci_high=ci[1], n=n, **goal_fields(metric)))
         MetricResult.objects.bulk_create(results)
         run.summary = summary
         run.progress_done = run.progress_total

@@ -6,8 +6,7 @@ from . import views
 
 app_name = "evaluations"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("demo/progress.json", views.demo_job_progress, name="demo-progress"),
+    # The home page and the demo job's progress live in glassbox.site, under this namespace.
     path("runs/", views.run_list, name="run-list"),
     path("runs/new/", views.run_create, name="run-create"),
     path("runs/<id:run_id>/", views.run_detail, name="run-detail"),

@@ -13,25 +13,11 @@ from evaluators import registry as evaluator_registry
 from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
 
-from . import comparison, dashboard, queries, services
-from .demo import progress as demo_progress
+from . import comparison, queries, services
 from .forms import RunForm
 from .models import Run
+from .requests import RequestError
 from .run_pages import extra_context
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    demo = demo_progress.read()
-    return render(request, "evaluations/home.html", {
-        "running": dashboard.running_runs(request.user), "runs": dashboard.recent_runs(request.user),
-        "leaderboards": dashboard.recent_leaderboards(request.user), "audits": dashboard.recent_audits(request.user),
-        "demo": demo if demo is not None and demo.state != "done" else None})
-
-
-def demo_job_progress(request: HttpRequest) -> JsonResponse:
-    """The demo job's state for the home page to poll; {"state": null} when there is none."""
-    demo = demo_progress.read()
-    return JsonResponse(demo.as_dict() if demo is not None else {"state": None})
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
@@ -97,8 +83,8 @@ def run_create(request: HttpRequest) -> HttpResponse:
             run = services.start_run(evaluator=data["evaluator"], model=data["model"],
                                      dataset_version=data["dataset_version"], params=data["params"],
                                      force=data["force"], user=request.user)
-        except services.RunRequestError as error:
-            form.add_error(None, str(error))
+        except RequestError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             return redirect("evaluations:run-detail", run_id=run.pk)
     return render(request, "evaluations/run_form.html", {"form": form})

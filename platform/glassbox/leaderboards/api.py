@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from glassbox.accounts import roles
 from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT
-from glassbox.registry.models import DatasetVersion
+from glassbox.registry import queries as registry_queries
 
 from . import services
 from .models import Leaderboard, Snapshot
@@ -77,8 +77,8 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         incoming = LeaderboardCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        version = (roles.visible_dataset_versions(request.user, DatasetVersion.objects.select_related("dataset"))
-                   .filter(dataset__slug=data.pop("dataset"), number=data.pop("dataset_version")).first())
+        version = registry_queries.visible_dataset_version(request.user, data.pop("dataset"),
+                                                           data.pop("dataset_version"))
         if version is None:
             raise ValidationError({"dataset_version": ["no such dataset version"]})
         try:

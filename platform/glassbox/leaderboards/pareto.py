@@ -2,6 +2,7 @@
 
 A model is on the Pareto front when no other model is at least as good on both axes and
 strictly better on one, each axis read in its own direction ("higher" or "lower" is better).
+A metric with a target (bias at 50) is passed as its distance to the target, "lower".
 """
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
 """Return a leaderboard's ranked table: one row per model, cells with 95% intervals, rank groups.
 
 Each model's row is its latest succeeded run of the leaderboard's evaluator on its dataset
-version whose full spec equals the leaderboard's. Models are sorted by the primary metric in its
-registered direction. Rank groups: the best model not yet placed leads a new group, and every
+version whose full spec equals the leaderboard's. Models are sorted by the primary metric's
+badness under its registered goal: higher, lower, or the distance to a target (bias at 50, where
+20 and 80 are equally far). Rank groups: the best model not yet placed leads a new group, and every
 following model whose paired-bootstrap difference from that leader is not significant (the 95%
-interval of the difference holds zero) joins it. The pairing uses the per-sample records both
+interval of the difference holds zero) joins it; what is compared is the badness, so for a target
+the distances to it (evaluators/paired.py). The pairing uses the per-sample records both
 runs share (same dataset version, same sample keys). A metric that cannot be rebuilt from
 per-sample records falls back to overlapping 95% intervals, and the table says so (`tie_method`).
 """
@@ -14,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
-from evaluators.base import canonical_json
-from evaluators.paired import paired_ratio_bootstrap, statistic_for
+from evaluators.base import Metric, canonical_json
+from evaluators.paired import paired_bootstrap, statistic_for
 from glassbox.evaluations.models import Run, SampleRecord
 
 from .models import Leaderboard
@@ -24,12 +26,26 @@ RESAMPLES = 1000
 SEED = 0
 
 
-def direction_of(evaluator: str, metric: str) -> str:
-    """Return 'higher' or 'lower', as the evaluator registered the metric."""
+def metric_of(evaluator: str, metric: str) -> Metric:
+    """Return the metric as the evaluator registered it (its goal, unit and description)."""
     for entry in evaluator_registry.get(evaluator).metrics:
         if entry.name == metric:
-            return entry.direction
+            return entry
     raise KeyError(f"'{evaluator}' has no metric '{metric}'")
+
+
+def direction_of(evaluator: str, metric: str) -> str:
+    """Return 'higher' or 'lower': which way the metric's badness (for a target, its distance) is better."""
+    return metric_of(evaluator, metric).direction
+
+
+def goal_interval(metric: Metric, low: float | None, high: float | None) -> tuple[float | None, float | None]:
+    """Return the interval of what rank groups compare: the value, or its distance to the target."""
+    if metric.target is None or low is None or high is None:
+        return low, high
+    ends = sorted((abs(low - metric.target), abs(high - metric.target)))
+    # An interval holding the target holds distance 0.
+    return (0.0 if low <= metric.target <= high else ends[0]), ends[1]
 
 
 def latest_runs(leaderboard: Leaderboard, models: QuerySet | None = None) -> list[Run]:
@@ -59,24 +75,40 @@ def _records(run_ids: list[int]) -> dict[int, dict[str, dict]]:
     return by_run
 
 
-def _compare(leader: dict, row: dict, statistic, records: dict[int, dict[str, dict]]) -> dict | None:
-    """Return the paired comparison of `row` against `leader`, or None without shared records."""
+def _compare(leader: dict, row: dict, statistic: Metric | None,
+             records: dict[int, dict[str, dict]]) -> dict | None:
+    """Return the paired comparison of `row` against `leader`, or None without shared records or
+    where they lack the metric's per-sample statistics (runs recorded before it declared any).
+
+    `diff` and `ci` are of the values (row minus leader); `significant` and `p_value` are of the
+    badness, so for a target the distances to it are compared (evaluators/paired.py).
+    """
     a, b = records.get(leader["run"], {}), records.get(row["run"], {})
     shared = [key for key in a if key in b]
     if statistic is None or not shared:
         return None
-    result = paired_ratio_bootstrap([b[k] for k in shared], [a[k] for k in shared], statistic,
-                                    resamples=RESAMPLES, seed=SEED)
+    result = paired_bootstrap([b[k] for k in shared], [a[k] for k in shared], statistic,
+                              resamples=RESAMPLES, seed=SEED)
+    if result is None:
+        return None
     return {"method": "paired-bootstrap", "n": result["n"], "diff": result["diff"], "ci": result["ci"],
-            "significant": result["significant"]}
+            "badness_diff": result["badness_diff"], "badness_ci": result["badness_ci"],
+            "p_value": result["p_value"], "significant": result["significant"]}
 
 
-def _overlap(leader: dict, row: dict, metric: str) -> dict:
+def _overlap(leader: dict, row: dict, metric: str, goal: Metric | None = None) -> dict:
     a, b = leader["cells"][metric], row["cells"][metric]
-    bounds = (a["ci_low"], a["ci_high"], b["ci_low"], b["ci_high"])
-    overlap = None not in bounds and max(a["ci_low"], b["ci_low"]) <= min(a["ci_high"], b["ci_high"])
+    a_low, a_high = a["ci_low"], a["ci_high"]
+    b_low, b_high = b["ci_low"], b["ci_high"]
+    if goal is not None and goal.target is not None:
+        # Distances to the target: 40 [35, 45] and 60 [55, 65] are both 10 [5, 15] from 50.
+        (a_low, a_high), (b_low, b_high) = goal_interval(goal, a_low, a_high), goal_interval(goal, b_low, b_high)
+    bounds = (a_low, a_high, b_low, b_high)
+    overlap = None not in bounds and max(a_low, b_low) <= min(a_high, b_high)
+    # Only where no paired test can be made: a metric without per-sample statistics, or runs
+    # whose records predate them.
     return {"method": "interval-overlap", "n": None, "diff": b["value"] - a["value"], "ci": None,
-            "significant": not overlap}
+            "significant": not overlap, "reason": "no per-sample statistics to pair"}
 
 
 def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) -> dict:
@@ -85,7 +117,8 @@ def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) 
     `models` ranks only those models (accounts.roles.visible_models of the reader); all when None.
     """
     primary = leaderboard.primary_metric
-    direction = direction_of(leaderboard.evaluator, primary)
+    goal = metric_of(leaderboard.evaluator, primary)
+    direction = goal.direction
     rows = []
     for run in latest_runs(leaderboard, models):
         metrics = {result.name: result for result in run.metrics.all()}
@@ -97,15 +130,14 @@ def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) 
             "cells": {name: ({"value": metrics[name].value, "ci_low": metrics[name].ci_low,
                               "ci_high": metrics[name].ci_high, "n": metrics[name].n} if name in metrics else None)
                       for name in leaderboard.metrics}})
-    rows.sort(key=lambda row: (row["cells"][primary]["value"] * (-1 if direction == "higher" else 1),
-                               row["model"]))
+    rows.sort(key=lambda row: (goal.badness(row["cells"][primary]["value"]), row["model"]))
     statistic = statistic_for(leaderboard.evaluator, primary)
     records = _records([row["run"] for row in rows]) if statistic is not None else {}
     group, leader, methods = 0, None, set()
     for row in rows:
         comparison = None
         if leader is not None:
-            comparison = _compare(leader, row, statistic, records) or _overlap(leader, row, primary)
+            comparison = _compare(leader, row, statistic, records) or _overlap(leader, row, primary, goal)
             methods.add(comparison["method"])
         if comparison is None or comparison["significant"]:
             group, leader = group + 1, row
@@ -118,7 +150,8 @@ def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) 
         "leaderboard": {"slug": leaderboard.slug, "name": leaderboard.name, "evaluator": leaderboard.evaluator,
                         "dataset": version.dataset.slug, "dataset_version": version.number,
                         "dataset_sha256": version.sha256, "spec": leaderboard.spec, "metrics": leaderboard.metrics,
-                        "primary_metric": primary, "direction": direction},
+                        "primary_metric": primary, "direction": direction, "goal": goal.goal,
+                        "target": goal.target, "goal_label": goal.goal_label()},
         "tie_method": sorted(methods) or ["paired-bootstrap" if statistic else "interval-overlap"],
         "bootstrap": {"resamples": RESAMPLES, "seed": SEED, "level": 0.95},
         "generated_at": timezone.now().isoformat(),

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from evaluators import registry as evaluator_registry
-from evaluators.base import SpecError, spec_to_dict
-from glassbox.evaluations.fingerprint import unstorable_parameters
+from glassbox.evaluations.requests import RequestError, check_request
 from glassbox.registry.models import DatasetVersion
 from glassbox.registry.services import SLUG_NOT_AVAILABLE
 
@@ -13,26 +11,21 @@ from .models import Leaderboard, Snapshot
 from .ranking import leaderboard_table
 
 
-class LeaderboardError(ValueError):
+class LeaderboardError(RequestError):
     """A leaderboard that cannot be saved; `field` names the field to blame."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def create_leaderboard(*, slug: str, name: str, dataset_version: DatasetVersion, evaluator: str,
                        metrics: list[str], primary_metric: str, params: dict | None = None,
                        description: str = "") -> Leaderboard:
     """Check the evaluator, metrics and parameters, and save the leaderboard with the full spec."""
+    # A leaderboard holds for every model, so no context length is checked; the system (no user)
+    # may name any registered model, as it does when a schedule runs the same spec.
     try:
-        entry = evaluator_registry.get(evaluator)
-    except KeyError as error:
-        raise LeaderboardError(error.args[0], field="evaluator") from None
-    if dataset_version.dataset.kind != entry.dataset_kind:
-        raise LeaderboardError(f"evaluator '{evaluator}' needs a '{entry.dataset_kind}' dataset; "
-                               f"'{dataset_version.dataset.slug}' is '{dataset_version.dataset.kind}'",
-                               field="dataset_version")
+        checked = check_request(evaluator, dataset_version, params)
+    except RequestError as error:
+        raise LeaderboardError(str(error), field=error.field) from None
+    entry, spec = checked.entry, checked.spec
     known = [metric.name for metric in entry.metrics]
     metrics = list(dict.fromkeys(metrics or [primary_metric]))
     for metric in metrics + [primary_metric]:
@@ -41,13 +34,6 @@ def create_leaderboard(*, slug: str, name: str, dataset_version: DatasetVersion,
                                    field="metrics")
     if primary_metric not in metrics:
         metrics.insert(0, primary_metric)
-    try:
-        spec = spec_to_dict(entry.make_spec(params))
-    except SpecError as error:
-        raise LeaderboardError(str(error), field="params") from None
-    if unstorable := unstorable_parameters(spec):
-        raise LeaderboardError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
-                               f"characters, got {spec[unstorable[0]]!r}", field="params")
     if Leaderboard.objects.filter(slug=slug).exists():
         raise LeaderboardError(SLUG_NOT_AVAILABLE, field="slug")
     return Leaderboard.objects.create(slug=slug, name=name, description=description,

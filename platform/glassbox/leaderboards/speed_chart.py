@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from evaluators.base import Metric
 from glassbox.evaluations.models import MetricResult, Run
 from glassbox.registry.models import Model
 
@@ -33,6 +34,8 @@ def quality_speed_chart(table: dict, runs: QuerySet | None = None) -> dict | Non
     two models that have both numbers. `runs` are the speed runs the reader may see."""
     primary = table["leaderboard"]["primary_metric"]
     direction = table["leaderboard"].get("direction", "higher")
+    # Snapshots frozen before goals were stored carry only the direction.
+    goal = Metric(primary, table["leaderboard"].get("goal", direction))
     speeds = latest_speed([row["model"] for row in table["rows"]], runs)
     points = []
     for row in table["rows"]:
@@ -44,8 +47,9 @@ def quality_speed_chart(table: dict, runs: QuerySet | None = None) -> dict | Non
                            "device": speed["device"]})
     if len(points) < 2:
         return None
-    front = pareto_front([(p["tokens_per_s"], p["quality"]) for p in points], "higher", direction)
+    # Badness is smaller for better quality under any goal: for a target, the distance to it.
+    front = pareto_front([(p["tokens_per_s"], goal.badness(p["quality"])) for p in points], "higher", "lower")
     for index, point in enumerate(points):
         point["pareto"] = index in front
-    return {"metric": primary, "direction": direction, "points": points,
+    return {"metric": primary, "direction": direction, "goal_label": goal.goal_label(), "points": points,
             "front": [points[i] for i in front]}

@@ -1,4 +1,4 @@
-"""Leaderboard and snapshot pages, and their CSV/JSON exports. Anyone reads them; rows of private
+"""Leaderboard and snapshot pages (the exports are API views, export_api.py). Anyone reads them; rows of private
 models appear only to their owners and administrators, and a leaderboard on a private dataset only
 to the dataset's owner and administrators (accounts.roles)."""
 from __future__ import annotations
@@ -11,10 +11,9 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from glassbox.accounts import roles
 
-from .exports import csv_response, json_bytes, json_response
 from .models import Leaderboard, Snapshot
 from .speed_chart import quality_speed_chart
-from .table_cache import cached_export, cached_table
+from .table_cache import cached_table
 from .visibility import visible_table
 
 
@@ -91,24 +90,3 @@ def leaderboard_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, uid) -> HttpResponse:
     snapshot = _snapshot(request, uid)
     return _page(request, snapshot.leaderboard, _snapshot_table(request, snapshot), snapshot)
-
-
-def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    return csv_response(_table(request, _leaderboard(request, slug)), slug)
-
-
-def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    reader = _reader(request)
-    body = cached_export(_leaderboard(request, slug), roles.visible_models(reader), roles.visibility_scope(reader),
-                         "json", json_bytes)
-    return json_response(body, slug)
-
-
-def snapshot_csv(request: HttpRequest, uid) -> HttpResponse:
-    snapshot = _snapshot(request, uid)
-    return csv_response(_snapshot_table(request, snapshot), f"{snapshot.leaderboard.slug}-{snapshot.uid}")
-
-
-def snapshot_json(request: HttpRequest, uid) -> HttpResponse:
-    snapshot = _snapshot(request, uid)
-    return json_response(_snapshot_table(request, snapshot), f"{snapshot.leaderboard.slug}-{snapshot.uid}")

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max, QuerySet
 
 from evaluators.datasets import read_dataset
+from glassbox.accounts import roles
 
 from .models import Dataset, DatasetVersion, Model
 
@@ -19,6 +20,20 @@ def models() -> QuerySet[Model]:
 
 def model_by_slug(slug: str) -> Model | None:
     return Model.objects.filter(slug=slug).first()
+
+
+def visible_model(user, slug: str) -> Model | None:
+    """Return the model with this slug if `user` may see it, else None (as if it did not exist)."""
+    return roles.visible_models(user, Model.objects.all()).filter(slug=slug).first()
+
+
+def visible_dataset_version(user, dataset_slug: str, number: int | None = None) -> DatasetVersion | None:
+    """Return version `number` (the newest when None) of the dataset with this slug, if `user` may see it."""
+    versions = roles.visible_dataset_versions(user, DatasetVersion.objects.select_related("dataset"))
+    versions = versions.filter(dataset__slug=dataset_slug)
+    if number is not None:
+        versions = versions.filter(number=number)
+    return versions.order_by("-number").first()
 
 
 def datasets() -> QuerySet[Dataset]:

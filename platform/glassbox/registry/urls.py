@@ -9,7 +9,7 @@ app_name = "registry"
 urlpatterns = [
     path("models/", views.model_list, name="model-list"),
     path("models/register/", views.model_register, name="model-register"),
-    path("models/<slug:slug>/", views.model_detail, name="model-detail"),
+    # A model's page (models/<slug>/) lives in glassbox.site, added to this namespace after these.
     path("datasets/", views.dataset_list, name="dataset-list"),
     path("datasets/new/", views.dataset_create, name="dataset-create"),
     path("datasets/<slug:slug>/", views.dataset_detail, name="dataset-detail"),

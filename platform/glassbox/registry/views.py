@@ -10,9 +10,8 @@ from evaluators.datasets import SCHEMAS, DatasetError
 
 from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
-from glassbox.transparency.model_card import model_card
 
-from . import model_page, queries, services
+from . import queries, services
 from .forms import DatasetCreateForm, DatasetUploadForm, ModelRegisterForm, show_error
 
 PREVIEW_ROWS = 20
@@ -21,17 +20,6 @@ PREVIEW_ROWS = 20
 def model_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/model_list.html",
                   {"models": roles.visible_models(request.user, queries.models())})
-
-
-def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    model = get_object_or_404(roles.visible_models(request.user, queries.models()), slug=slug)
-    # Runs on datasets the visitor may not see stay out of the results, the chart and the card.
-    runs = roles.visible_runs(request.user)
-    groups = model_page.result_groups(model, runs)
-    return render(request, "registry/model_detail.html", {
-        "model": model, "groups": groups, "history": model_page.history_series(groups),
-        "card": model_card(model, runs, full_paths=roles.is_admin(request.user)),
-        "audits": model_page.audits_of(model, roles.visible_audits(request.user))})
 
 
 @role_required(roles.can_contribute)

@@ -12,10 +12,9 @@ from django.utils.text import slugify
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from django_celery_beat.validators import crontab_validator
 
-from evaluators import registry as evaluator_registry
-from evaluators.base import SpecError
 from glassbox.evaluations import services as evaluations
 from glassbox.evaluations.models import Run
+from glassbox.evaluations.requests import RequestError, check_request
 from glassbox.registry.models import DatasetVersion, Model
 from glassbox.registry.services import SLUG_NOT_AVAILABLE
 
@@ -26,32 +25,20 @@ log = logging.getLogger(__name__)
 TASK = "workers.schedule_tasks.run_schedule"
 
 
-class SuiteError(ValueError):
+class SuiteError(RequestError):
     """A suite entry that cannot be run; `field` names the form field at fault."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def validate_entry(*, evaluator: str, dataset_version: DatasetVersion, params: dict | None) -> None:
-    """Raise SuiteError unless start_run would accept this entry for any model."""
+    """Raise SuiteError unless start_run would accept this entry for some model.
+
+    No model is at hand, so context lengths wait for start_run; a schedule runs as the system
+    (no user), which may name any registered model.
+    """
     try:
-        entry = evaluator_registry.get(evaluator)
-    except KeyError as error:
-        raise SuiteError(error.args[0], field="evaluator") from None
-    kind = dataset_version.dataset.kind
-    if kind != entry.dataset_kind:
-        raise SuiteError(f"evaluator '{evaluator}' needs a '{entry.dataset_kind}' dataset; "
-                         f"'{dataset_version.dataset.slug}' is '{kind}'", field="dataset_version")
-    try:
-        spec = entry.make_spec(params)
-    except SpecError as error:
-        raise SuiteError(str(error), field="params") from None
-    for name in entry.model_params:
-        slug = getattr(spec, name, None)
-        if slug and not Model.objects.filter(slug=slug).exists():
-            raise SuiteError(f"parameter '{name}': no registered model with slug '{slug}'", field="params")
+        check_request(evaluator, dataset_version, params)
+    except RequestError as error:
+        raise SuiteError(str(error), field=error.field) from None
 
 
 def create_suite(*, name: str, slug: str = "", description: str = "", run_on_register: bool = False) -> Suite:
@@ -85,7 +72,7 @@ def run_suite(suite: Suite, models: Iterable[Model], *, force: bool = False, use
                 runs.append(evaluations.start_run(evaluator=entry.evaluator, model=model,
                                                   dataset_version=entry.dataset_version, params=entry.params,
                                                   force=force, user=user))
-            except evaluations.RunRequestError as error:
+            except RequestError as error:
                 log.warning("suite %s: %s on %s skipped: %s", suite.slug, entry, model.slug, error)
     return runs
 

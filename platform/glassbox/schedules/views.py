@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
 from glassbox.evaluations.models import Run
-from glassbox.evaluations.services import RunRequestError
+from glassbox.evaluations.requests import RequestError
 
 from . import queries, services
 from .forms import EntryForm, ScheduleForm, SuiteForm
@@ -75,7 +75,7 @@ def run_reproduce(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(visible, pk=run_id)
     try:
         copy = services.reproduce_run(run, user=request.user)
-    except RunRequestError as error:
+    except RequestError as error:
         messages.error(request, f"Cannot reproduce this run: {error}")
         return redirect("evaluations:run-detail", run_id=run.pk)
     return redirect("evaluations:run-detail", run_id=copy.pk)

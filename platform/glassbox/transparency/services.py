@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluators.transparency import checklists as checklist_files
+from glassbox.config import jobs
 
 from .extraction import extract
 from .models import (Audit, Change, Checklist, Dispute, Document, FinalScore, Indicator,
@@ -243,9 +244,7 @@ def request_suggestions(audit: Audit, *, user=None) -> None:
 
 
 def enqueue_suggestions(audit_id: int) -> None:
-    """Send the suggestion task to the broker (tests replace this)."""
-    from workers.transparency_tasks import suggest_scores
-
-    suggest_scores.apply_async(args=[audit_id], queue="default")
+    """Send the suggestion task once the audit's queued state is committed (tests replace this)."""
+    jobs.enqueue("workers.transparency_tasks.suggest_scores", audit_id, queue="default")
 
 

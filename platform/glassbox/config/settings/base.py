@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from glassbox.config.env import env_bool, env_float, env_int, env_list, env_paths, env_rate, env_str, env_url
+from glassbox.config.env import env_bool, env_int, env_list, env_paths, env_rate, env_str, env_url
 
 REPO_DIR = Path(__file__).resolve().parents[4]
 VAR_DIR = Path(env_str("GLASSBOX_VAR_DIR", str(REPO_DIR / "var"))).resolve()
@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "glassbox.transparency",
     "glassbox.leaderboards",
     "glassbox.schedules",
+    "glassbox.site",
 ]
 
 MIDDLEWARE = [
@@ -182,8 +183,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A run whose worker stopped reporting for this long is queued again (it resumes from its records).
 GLASSBOX_STALE_RUN_SECONDS = env_int("GLASSBOX_STALE_RUN_SECONDS", 600, minimum=10)
 GLASSBOX_RUN_TIME_LIMIT = env_int("GLASSBOX_RUN_TIME_LIMIT", 6 * 3600, minimum=10)
-# Fault drills only: sleep this long after each stored sample, so a test can kill a worker mid-run.
-GLASSBOX_SAMPLE_DELAY_S = env_float("GLASSBOX_SAMPLE_DELAY_S", 0.0, minimum=0.0)
 
 LOGGING = {
     "version": 1,

@@ -23,3 +23,8 @@ GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS",  # noqa: F405
 # The suite's API fuzzing, load tests and live servers send more requests than any limit allows;
 # the throttling tests (tests/hardening/test_throttling.py) turn it on with a real cache.
 GLASSBOX_THROTTLE = False
+# Fault drills: a test worker started with GLASSBOX_SAMPLE_DELAY_S slows down after each stored
+# sample (tests/integration/slow_samples.py), so a test can kill or cancel it mid-run. The slowing
+# lives with the tests; the workers' own code has no such branch.
+if os.environ.get("GLASSBOX_SAMPLE_DELAY_S"):
+    CELERY_INCLUDE = ["tests.integration.slow_samples"]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from glassbox.config import jobs
+
 from . import progress, seeders
 from .progress import DemoJob
 from .registration import register_demo_models
@@ -33,9 +35,7 @@ def queue_demo(models_dir: Path, steps: int) -> DemoJob:
 
 
 def _send() -> None:
-    from workers.app import app  # the web process only needs the app to send, not the tasks
-
-    app.send_task(TASK, queue="gpu")
+    jobs.enqueue(TASK, queue="gpu")
 
 
 class _LogWriter:

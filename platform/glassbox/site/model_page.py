@@ -2,13 +2,12 @@
 history chart's data, and its audits. A fixed number of queries however many runs it has."""
 from __future__ import annotations
 
-from evaluators import registry as evaluator_registry
 from django.db.models import QuerySet
 
+from evaluators import registry as evaluator_registry
 from glassbox.evaluations.models import Run
+from glassbox.registry.models import Model
 from glassbox.transparency.models import Audit
-
-from .models import Model
 
 
 def _metric_order(evaluator: str, names: set[str]) -> list[str]:
@@ -52,7 +51,7 @@ def history_series(groups: list[dict]) -> list[dict]:
             points = [(row["run"], row["metrics"][name]) for row in rows if name in row["metrics"]]
             series.append({
                 "label": f"{group['evaluator']} · {group['dataset_version']} · {name}",
-                "metric": name, "direction": points[0][1].direction,
+                "metric": name, "direction": points[0][1].direction, "goal_label": points[0][1].goal_label,
                 "x": [(run.finished_at or run.created_at).isoformat() for run, _ in points],
                 "y": [m.value for _, m in points],
                 "plus": [None if m.ci_high is None else m.ci_high - m.value for _, m in points],

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from glassbox.accounts import roles
+from glassbox.evaluations.models import Run
+from glassbox.evaluations.queries import run_list
 from glassbox.leaderboards.models import Leaderboard
 from glassbox.transparency.models import Audit
-
-from .models import Run
-from .queries import run_list
 
 RECENT = 20
 IN_FLIGHT = (Run.Status.QUEUED, Run.Status.RUNNING)

@@ -1,5 +1,5 @@
 """Set up the demo: queue the demo job, which trains the demo models on a worker, registers them
-and the demo data, and queues the demo runs (see glassbox/evaluations/demo/training.py)."""
+and the demo data, and queues the demo runs (see glassbox/site/demo/training.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from glassbox.evaluations.demo.training import queue_demo
+from glassbox.site.demo.training import queue_demo
 
 
 class Command(BaseCommand):
