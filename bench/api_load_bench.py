@@ -42,7 +42,7 @@ def manage(env: dict, *args: str) -> str:
 
 def set_up(env: dict, root: Path) -> str:
     """Migrate, register the tiny model and dataset, create a leaderboard and a contributor; return its token."""
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     build_tiny_model(root / "models" / "tiny", seed=0, context_length=64)
     docs = root / "docs.jsonl"

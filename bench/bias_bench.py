@@ -17,16 +17,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evaluators import registry  # noqa: E402
-from evaluators.base import ModelRef, RunContext  # noqa: E402
+from evaluators.core.base import ModelRef, RunContext  # noqa: E402
 from evaluators.bias import BiasSpec  # noqa: E402
-from evaluators.bias_probes import probe_pairs  # noqa: E402
+from evaluators.bias.probes import probe_pairs  # noqa: E402
 
 DEFAULT_MODEL = Path("var/models/glassbox-demo-base")
 
 
 def timed_run(model: Path, rows: list[dict], spec: BiasSpec, device: str) -> tuple[dict, dict, float]:
     """Return (output, per-pair records, seconds) of one bias run, model loading excluded."""
-    from evaluators.loading import synchronize
+    from evaluators.core.loading import synchronize
 
     records: dict[str, dict] = {}
     started: list[float] = []
@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = parser.parse_args()
     if args.model == DEFAULT_MODEL and not (args.model / "config.json").exists():
-        from evaluators.demo_models import build_demo_models
+        from evaluators.demo.models import build_demo_models
 
         build_demo_models(args.model.parent)
     import torch

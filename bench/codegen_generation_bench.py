@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluators.base import ModelRef  # noqa: E402
-from evaluators.codegen_generate import Decoding, generate_batch  # noqa: E402
-from evaluators.codegen_text import finish, parse_stop  # noqa: E402
-from evaluators.demo_codegen import DEMO_STOP, demo_tasks  # noqa: E402
+from evaluators.core.base import ModelRef  # noqa: E402
+from evaluators.codegen.generate import Decoding, generate_batch  # noqa: E402
+from evaluators.codegen.text import finish, parse_stop  # noqa: E402
+from evaluators.demo.codegen import DEMO_STOP, demo_tasks  # noqa: E402
 
 DEFAULT_MODEL = Path("var/models/glassbox-demo-base")
 
@@ -45,13 +45,13 @@ def main() -> int:
     parser.add_argument("--max-new-tokens", type=int, default=64)
     args = parser.parse_args()
     if args.model == DEFAULT_MODEL and not (args.model / "config.json").exists():
-        from evaluators.demo_models import build_demo_models
+        from evaluators.demo.models import build_demo_models
 
         build_demo_models(args.model.parent)
     import torch
     from transformers.utils import logging
 
-    from evaluators.loading import load_model
+    from evaluators.core.loading import load_model
 
     logging.disable_progress_bar()
     logging.set_verbosity_error()

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gpu_check_parts import (BASE, DRAFT, MODELS, device_dtypes, differing, environment,  # noqa: E402
                              free_memory, generate_texts, per_token_latency, rel_diff, rounded,
                              run_evaluator, say, variant_line)
-from evaluators.base import ModelRef  # noqa: E402
+from evaluators.core.base import ModelRef  # noqa: E402
 
 CHECKS: dict[str, bool] = {}
 
@@ -39,7 +39,7 @@ def check(name: str, ok: bool, detail: str) -> None:
 
 
 def perplexity(device: str, small: bool) -> dict:
-    from evaluators.demo_corpus import demo_documents
+    from evaluators.demo.corpus import demo_documents
     from evaluators.perplexity import EVALUATOR
 
     # Short documents only, so the section takes seconds; the same rows on every device.
@@ -76,9 +76,9 @@ def perplexity(device: str, small: bool) -> dict:
 
 def codegen(device: str, small: bool) -> dict:
     from evaluators.codegen import CodegenSpec
-    from evaluators.codegen_text import parse_stop
-    from evaluators.demo_codegen import DEMO_STOP, demo_tasks
-    from evaluators.loading import load_model
+    from evaluators.codegen.text import parse_stop
+    from evaluators.demo.codegen import DEMO_STOP, demo_tasks
+    from evaluators.core.loading import load_model
 
     tasks = demo_tasks()[:12 if small else 24]
     ids, prompts = [t["id"] for t in tasks], [t["prompt"] for t in tasks]
@@ -117,7 +117,7 @@ def codegen(device: str, small: bool) -> dict:
 
 def bias(device: str, small: bool) -> dict:
     from evaluators.bias import EVALUATOR
-    from evaluators.bias_probes import probe_pairs
+    from evaluators.bias.probes import probe_pairs
 
     rows = probe_pairs()
     runs = {"reference": run_evaluator(EVALUATOR, rows, {}, "cpu")}
@@ -145,8 +145,8 @@ def bias(device: str, small: bool) -> dict:
 
 
 def speed(device: str, small: bool) -> dict:
-    from evaluators.demo_speed import demo_prompts
-    from evaluators.loading import load_model
+    from evaluators.demo.speed import demo_prompts
+    from evaluators.core.loading import load_model
     from evaluators.speed import EVALUATOR
 
     rows = demo_prompts()[:8 if small else 12]
@@ -213,7 +213,7 @@ def main() -> int:
     started, small = time.perf_counter(), args.device == "cpu"
     say(f"gpu_check: device {args.device}, models {MODELS}")
     if not (DRAFT / "config.json").exists():
-        from evaluators.demo_models import build_demo_models
+        from evaluators.demo.models import build_demo_models
 
         say("demo models missing: building them (minutes)")
         build_demo_models(MODELS)

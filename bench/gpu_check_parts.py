@@ -56,7 +56,7 @@ def device_dtypes(device: str) -> list[tuple[str, str | None]]:
     """Return (dtype, forced) pairs to check on `device`: float32 (forced unless it is the
     device's default), then the loader's default dtype with nothing forced, so the evaluators'
     own choice is what runs."""
-    from evaluators.loading import resolve_dtype
+    from evaluators.core.loading import resolve_dtype
 
     auto = resolve_dtype("auto", device)
     return [("float32", None)] if auto == "float32" else [("float32", "float32"), (auto, None)]
@@ -79,7 +79,7 @@ def loading_dtype(dtype: str | None) -> Iterator[None]:
     GPU); the check also wants float32 on the GPU, to tell kernel differences from precision.
     The evaluators import load_model inside run(), so replacing the module attribute is enough.
     """
-    import evaluators.loading as loading
+    import evaluators.core.loading as loading
 
     original = loading.load_model
     if dtype is not None:
@@ -97,7 +97,7 @@ def loading_dtype(dtype: str | None) -> Iterator[None]:
 def run_evaluator(evaluator: Any, rows: list[dict], spec: dict, device: str,
                   dtype: str | None = None, models: dict | None = None) -> dict:
     """Run `evaluator` on the demo base model; return its output, per-sample records, env, seconds."""
-    from evaluators.base import ModelRef, RunContext
+    from evaluators.core.base import ModelRef, RunContext
 
     records: dict[str, dict] = {}
     env: dict = {}
@@ -150,9 +150,9 @@ def generate_texts(loaded: Any, prompts: list[str], batch_size: int, max_new_tok
                    stops: list[str]) -> tuple[list[str], float, int]:
     """Return (scored code per prompt, seconds, new tokens): greedy, batch_size prompts per call,
     exactly as the codegen evaluator generates and cuts."""
-    from evaluators.codegen_generate import Decoding, generate_batch
-    from evaluators.codegen_text import finish
-    from evaluators.loading import synchronize
+    from evaluators.codegen.generate import Decoding, generate_batch
+    from evaluators.codegen.text import finish
+    from evaluators.core.loading import synchronize
 
     decoding = Decoding(max_new_tokens, False, 1.0, 0, 1.0, 1, 1, 1.0)
     texts, tokens = [], 0
@@ -184,9 +184,9 @@ def per_token_latency(loaded: Any, prompts: list[str], new_tokens: int, tries: i
     import torch
     from transformers import GenerationConfig
 
-    from evaluators.codegen_generate import encode_prompts, eos_token_ids
-    from evaluators.loading import synchronize
-    from evaluators.speed_timing import TokenClock
+    from evaluators.codegen.generate import encode_prompts, eos_token_ids
+    from evaluators.core.loading import synchronize
+    from evaluators.speed.timing import TokenClock
 
     tokenizer, model = loaded.tokenizer, loaded.model
     eos = eos_token_ids(model, tokenizer)
@@ -232,7 +232,7 @@ def gpu_facts(device: str) -> dict:
     """Return the GPU's name, compute capability, memory, TF32 setting and copy bandwidths."""
     import torch
 
-    from evaluators.speed_roofline import peak_bandwidth
+    from evaluators.speed.roofline import peak_bandwidth
 
     props = torch.cuda.get_device_properties(device)
     return {"gpu": props.name, "capability": f"{props.major}.{props.minor}",
@@ -249,8 +249,8 @@ def environment(device: str, small: bool) -> dict:
     import torch
     import transformers
 
-    from evaluators.loading import resolve_dtype
-    from evaluators.speed_roofline import measure_cpu_bandwidth_gbps
+    from evaluators.core.loading import resolve_dtype
+    from evaluators.speed.roofline import measure_cpu_bandwidth_gbps
 
     info = {"python": sys.version.split()[0], "torch": torch.__version__, "cuda": torch.version.cuda,
             "transformers": transformers.__version__, "transformers_from": str(Path(transformers.__file__).parent),

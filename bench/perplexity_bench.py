@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from evaluators import registry  # noqa: E402
-from evaluators.base import ModelRef, RunContext  # noqa: E402
-from evaluators.demo_corpus import demo_documents  # noqa: E402
+from evaluators.core.base import ModelRef, RunContext  # noqa: E402
+from evaluators.demo.corpus import demo_documents  # noqa: E402
 from evaluators.perplexity import PerplexitySpec  # noqa: E402
 
 DEFAULT_MODEL = Path("var/models/glassbox-demo-base")
@@ -46,7 +46,7 @@ def main() -> int:
                              "(other processes on the machine only ever slow a run down)")
     args = parser.parse_args()
     if args.model == DEFAULT_MODEL and not (args.model / "config.json").exists():
-        from evaluators.demo_models import build_demo_models
+        from evaluators.demo.models import build_demo_models
 
         build_demo_models(args.model.parent)
     import torch

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluators.base import ModelRef, RunContext  # noqa: E402
-from evaluators.demo_speed import demo_prompts  # noqa: E402
+from evaluators.core.base import ModelRef, RunContext  # noqa: E402
+from evaluators.demo.speed import demo_prompts  # noqa: E402
 from evaluators.speed import EVALUATOR  # noqa: E402
 
 MODELS = Path("var/models")
@@ -59,10 +59,10 @@ def main() -> int:
     parser.add_argument("--variants", default="greedy,assisted,prompt-lookup")
     args = parser.parse_args()
     if not (MODELS / "glassbox-demo-draft" / "config.json").exists():
-        from evaluators.demo_models import build_demo_models
+        from evaluators.demo.models import build_demo_models
 
         build_demo_models(MODELS)
-    from evaluators.cli import _quiet_transformers
+    from evaluators.core.cli import _quiet_transformers
 
     _quiet_transformers()
     first, second = measure(args), measure(args)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import registry
-from .base import EvaluationError, SpecError
-from .bias_commands import add_bias_commands
-from .cli import add_evaluator_command
-from .codegen_commands import add_codegen_commands
+from .core import registry
+from .core.base import EvaluationError, SpecError
+from .bias.commands import add_bias_commands
+from .core.cli import add_evaluator_command
+from .codegen.commands import add_codegen_commands
 from .codemetrics.cli import add_codegen_score_command
-from .demo_commands import add_demo_commands
-from .speed_commands import add_speed_command
+from .demo.commands import add_demo_commands
+from .speed.commands import add_speed_command
 from .transparency.cli import add_transparency_command
 
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
-    from .datasets import DatasetError
+    from .core.datasets import DatasetError
 
     args = build_parser().parse_args(argv)
     try:

@@ -95,8 +95,8 @@ def _scores(metric: Any, row: Sequence[float], n: int, code: bool = True) -> dic
 
 
 def _summed_rows(matrix: np.ndarray, resamples: int, seed: int):
-    # The resampled sums every Glassbox interval and paired test draws (evaluators/stats.py).
-    from ..stats import resampled_sums
+    # The resampled sums every Glassbox interval and paired test draws (evaluators/core/stats.py).
+    from ..core.stats import resampled_sums
 
     for sums in resampled_sums(matrix, resamples, seed):
         yield from sums
@@ -124,7 +124,7 @@ def score_text_corpus(predictions: Sequence[str], references: Sequence[Sequence[
 
 def _corpus(metric: Any, samples: list[dict], names: Sequence[str], resamples: int, seed: int,
             level: float) -> dict[str, Any]:
-    from ..stats import percentile_interval
+    from ..core.stats import percentile_interval
 
     n = len(samples)
     code = "codebleu" in names
@@ -190,7 +190,7 @@ def score_and_count_samples(predictions: Sequence[str], references: Sequence[Seq
     The statistics are JSON-ready lists keyed sacrebleu ([hyp_len, ref_len, correct_1..4,
     total_1..4]), ngram, weighted, codexglue ([numerators, denominators, hyp_len, ref_len]),
     syntax and dataflow ([matches, total]); summed over samples they give every corpus metric
-    (evaluators/codegen_stats.py), which is what paired tests between runs resample.
+    (evaluators/codegen/stats.py), which is what paired tests between runs resample.
     """
     lang = normalize_language(lang)
     refs = _check(predictions, references)
@@ -207,7 +207,7 @@ def paired_bootstrap(per_sample_a: Sequence[dict], per_sample_b: Sequence[dict],
     Samples are resampled together (the same indices for both runs). p_value is two-sided:
     twice the smaller share of resampled differences on either side of zero, at most 1.
     """
-    from ..stats import percentile_interval, resample_indices
+    from ..core.stats import percentile_interval, resample_indices
 
     if len(per_sample_a) != len(per_sample_b):
         raise ValueError(f"runs differ in length: {len(per_sample_a)} vs {len(per_sample_b)} samples")

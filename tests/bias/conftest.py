@@ -43,7 +43,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("bias-models") / "tiny", seed=0,
                             context_length=TINY_CONTEXT)
@@ -51,8 +51,8 @@ def tiny_model(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny(tiny_model):
-    from evaluators.base import ModelRef
-    from evaluators.loading import load_model
+    from evaluators.core.base import ModelRef
+    from evaluators.core.loading import load_model
 
     return load_model(ModelRef(str(tiny_model)), device="cpu")
 

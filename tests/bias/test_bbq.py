@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.bbq_data import read_bbq
-from evaluators.bbq_summary import summarize
-from evaluators.datasets import DatasetError
+from evaluators.bbq.data import read_bbq
+from evaluators.bbq.summary import summarize
+from evaluators.core.datasets import DatasetError
 
 from .conftest import prefix_id, reference_logprobs
 
@@ -109,7 +109,7 @@ def test_invalid_json_is_refused_with_its_line(tmp_path):
 
 @pytest.mark.parametrize("normalization", ["none", "per-token"])
 def test_the_chosen_answer_is_the_most_likely_continuation(tiny, normalization):
-    from evaluators.bbq_scoring import score_examples
+    from evaluators.bbq.scoring import score_examples
 
     examples = read_bbq(BBQ / "Religion.jsonl")[:3]
     records = score_examples(tiny, examples, normalization, batch_size=4)
@@ -130,7 +130,7 @@ def test_the_chosen_answer_is_the_most_likely_continuation(tiny, normalization):
 
 def run_bbq(model_dir, rows, done=None, **params):
     from evaluators import registry
-    from evaluators.base import ModelRef, RunContext
+    from evaluators.core.base import ModelRef, RunContext
     from evaluators.bbq import BBQSpec
 
     samples: dict[str, dict] = {}

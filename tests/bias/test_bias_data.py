@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.datasets import DatasetError, read_dataset
+from evaluators.core.datasets import DatasetError, read_dataset
 
 CROWS = Path(__file__).resolve().parents[1] / "data" / "crows_pairs" / "crows_pairs_anonymized.csv"
 # 101 of the 1,508 pairs, every bias type among them: tests/data/crows_pairs/SOURCE.md
@@ -60,7 +60,7 @@ def test_the_crows_pairs_file_parses_whole():
 
 
 def test_the_probe_set_covers_nine_categories_and_validates(tmp_path):
-    from evaluators.bias_probes import write_probe_set
+    from evaluators.bias.probes import write_probe_set
 
     path = tmp_path / "probes.jsonl"
     count = write_probe_set(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from evaluators import registry
-from evaluators.base import ModelRef, RunContext
+from evaluators.core.base import ModelRef, RunContext
 from evaluators.bias import BiasSpec
 
 from .conftest import pair_rows, prefix_id, reference_logprobs
@@ -52,7 +52,7 @@ def shared(a: list[int], b: list[int]) -> tuple[list[int], list[int]]:
 
 
 def test_shared_positions_are_the_matching_blocks_over_token_ids():
-    from evaluators.bias_scoring import shared_positions
+    from evaluators.bias.scoring import shared_positions
 
     # "the old man saw the dog" vs "the young woman saw the dog" with made-up ids.
     assert shared_positions([1, 2, 3, 4, 1, 5], [1, 6, 7, 4, 1, 5]) == ([0, 3, 4, 5], [0, 3, 4, 5])
@@ -146,7 +146,7 @@ def test_a_resumed_run_gives_bit_identical_numbers(tiny_model):
 
 
 def test_token_logprobs_in_batches_equal_a_token_by_token_loop(tiny):
-    from evaluators.likelihood import token_logprobs
+    from evaluators.core.likelihood import token_logprobs
 
     tokenizer = tiny.tokenizer
     sequences = [[prefix_id(tokenizer), *tokenizer(text, add_special_tokens=False).input_ids]

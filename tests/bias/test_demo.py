@@ -17,7 +17,7 @@ def test_the_demo_queues_the_probe_set_on_both_models(settings, tmp_path, tiny_m
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VAR_DIR = tmp_path / "var"
     monkeypatch.setattr(services, "enqueue", lambda run: None)
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     # Two different models (the same weights would share a fingerprint and reuse one run).
     draft = build_tiny_model(tmp_path / "draft", seed=1, context_length=64)

@@ -58,7 +58,7 @@ def page(browser, live_server):
 
 @pytest.fixture(scope="session")
 def built_tiny_model(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("browser-models") / "tiny", seed=0, context_length=128)
 

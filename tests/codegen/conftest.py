@@ -25,7 +25,7 @@ TASKS = [
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("codegen-models") / "tiny", seed=0,
                             context_length=TINY_CONTEXT)
@@ -33,8 +33,8 @@ def tiny_model(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny(tiny_model):
-    from evaluators.base import ModelRef
-    from evaluators.loading import load_model
+    from evaluators.core.base import ModelRef
+    from evaluators.core.loading import load_model
 
     return load_model(ModelRef(str(tiny_model)), device="cpu")
 
@@ -90,7 +90,7 @@ class Recorder:
 def run_codegen(model_dir: Path, rows: list[dict], done: dict | None = None, **params):
     """Return the codegen evaluator's output and its Recorder for these rows and parameters."""
     from evaluators import registry
-    from evaluators.base import ModelRef, RunContext
+    from evaluators.core.base import ModelRef, RunContext
 
     evaluator = registry.get("codegen")
     recorder = Recorder()

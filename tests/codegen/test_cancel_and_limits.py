@@ -6,10 +6,10 @@ import dataclasses
 
 import pytest
 
-from evaluators import memory_estimate, registry
-from evaluators.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
-from evaluators.codegen_generate import Decoding, generate_batch
-from evaluators.limits import check_fits_context
+from evaluators.core import memory_estimate, registry
+from evaluators.core.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
+from evaluators.codegen.generate import Decoding, generate_batch
+from evaluators.core.limits import check_fits_context
 
 from .conftest import TASKS, TINY_CONTEXT, Recorder
 

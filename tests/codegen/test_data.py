@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from evaluators.codegen_concode import convert_concode, import_concode
-from evaluators.datasets import DatasetError, read_dataset
+from evaluators.codegen.concode import convert_concode, import_concode
+from evaluators.core.datasets import DatasetError, read_dataset
 
 
 def test_concode_jsonl_becomes_codegen_rows(tmp_path):
@@ -45,7 +45,7 @@ def test_an_unsupported_language_is_refused_before_anything_is_written(tmp_path)
 
 
 def test_every_demo_reference_passes_its_test():
-    from evaluators.demo_codegen import check_references, demo_tasks
+    from evaluators.demo.codegen import check_references, demo_tasks
 
     tasks = demo_tasks()
     assert len(tasks) >= 100 and len({task["id"] for task in tasks}) == len(tasks)
@@ -56,7 +56,7 @@ def test_every_demo_reference_passes_its_test():
 
 
 def test_the_demo_writer_produces_a_valid_codegen_dataset(tmp_path):
-    from evaluators.demo_codegen import write_demo_codegen
+    from evaluators.demo.codegen import write_demo_codegen
 
     count = write_demo_codegen(tmp_path / "tasks.jsonl")
     rows = read_dataset(tmp_path / "tasks.jsonl", "codegen")
@@ -92,7 +92,7 @@ def test_the_codegen_command_prints_scores_and_settings(tiny_model, metrics, tmp
 
 
 def test_a_mixed_language_or_unsupported_dataset_fails_naming_the_row(tiny_model, metrics):
-    from evaluators.base import EvaluationError
+    from evaluators.core.base import EvaluationError
 
     from .conftest import TASKS, run_codegen
 

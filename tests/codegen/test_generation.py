@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from evaluators.codegen_generate import Decoding, generate_batch
+from evaluators.codegen.generate import Decoding, generate_batch
 
 from .conftest import TASKS, run_codegen
 

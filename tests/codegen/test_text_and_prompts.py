@@ -5,8 +5,8 @@ import hashlib
 
 import pytest
 
-from evaluators.codegen_prompts import plan_prompts
-from evaluators.codegen_text import cut_at_stop, extract_code, finish, parse_stop
+from evaluators.codegen.prompts import plan_prompts
+from evaluators.codegen.text import cut_at_stop, extract_code, finish, parse_stop
 
 
 def test_stop_sequences_are_a_json_list_and_empty_means_none():
@@ -80,7 +80,7 @@ def test_few_shot_needs_a_row_left_to_score():
 ])
 def test_bad_specs_are_refused_with_the_field_named(params, message):
     from evaluators import registry
-    from evaluators.base import SpecError
+    from evaluators.core.base import SpecError
 
     with pytest.raises(SpecError, match=message):
         registry.get("codegen").make_spec(params)

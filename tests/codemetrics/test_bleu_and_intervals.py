@@ -6,7 +6,7 @@ import pytest
 import sacrebleu
 
 from evaluators.codemetrics import score_corpus, score_samples, score_text_corpus
-from evaluators.stats import percentile_interval, resample_indices
+from evaluators.core.stats import percentile_interval, resample_indices
 
 PREDICTIONS = ["def add(a, b): return a + b", "x = [i for i in range(10)]", "print('hello')",
                "return None", "for k, v in d.items(): print(k, v)"]

@@ -6,7 +6,7 @@ import pytest
 
 from evaluators.codemetrics import (SUPPORTED_LANGUAGES, UnsupportedLanguage, normalize_language,
                                     paired_bootstrap, score_corpus, score_samples)
-from evaluators.stats import percentile_interval, resample_indices
+from evaluators.core.stats import percentile_interval, resample_indices
 
 
 def test_paired_bootstrap_of_a_small_difference():

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from evaluators.datasets import SCHEMAS
+from evaluators.core.datasets import SCHEMAS
 
 from .conftest import DOCUMENTS
 

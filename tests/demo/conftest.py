@@ -31,7 +31,7 @@ def sent_jobs(monkeypatch) -> list[str]:
 
 @pytest.fixture
 def cheap_training(monkeypatch):
-    from evaluators import demo_corpus, demo_models
+    from evaluators.demo import corpus as demo_corpus, models as demo_models
 
     small = sorted(demo_corpus.training_files(), key=lambda p: p.stat().st_size)[:6]
     monkeypatch.setattr(demo_corpus, "training_files", lambda: small)

@@ -47,7 +47,7 @@ def test_seed_demo_refuses_a_models_folder_outside_the_model_roots(tmp_path, sen
 
 def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_demo_runs(
         demo_var, cheap_training, written_states, enqueued, django_capture_on_commit_callbacks):
-    from evaluators.demo_models import MARKER
+    from evaluators.demo.models import MARKER
     from glassbox.site.demo import progress
     from glassbox.evaluations.models import Run
     from glassbox.registry.models import Model
@@ -134,7 +134,7 @@ def test_a_job_killed_after_saving_one_model_trains_only_the_other(demo_var, che
                                                                     written_states):
     import shutil
 
-    from evaluators.demo_models import MARKER
+    from evaluators.demo.models import MARKER
     from glassbox.site.demo import progress
     from glassbox.site.demo.training import prepare_demo
 
@@ -154,7 +154,7 @@ def test_a_job_killed_after_saving_one_model_trains_only_the_other(demo_var, che
 
 
 def test_a_failed_job_says_what_failed_on_the_home_page(client, demo_var, monkeypatch):
-    from evaluators import demo_models
+    from evaluators.demo import models as demo_models
     from glassbox.site.demo.training import prepare_demo
 
     def no_space(*args, **kwargs):

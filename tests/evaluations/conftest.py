@@ -27,7 +27,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("evaluation-models") / "tiny", seed=0,
                             context_length=TINY_CONTEXT)

@@ -38,7 +38,7 @@ class ForwardCounter:
 
 @pytest.fixture
 def forwards(monkeypatch) -> ForwardCounter:
-    from evaluators import loading
+    from evaluators.core import loading
 
     real = loading.load_model
     counter = ForwardCounter()

@@ -16,7 +16,7 @@ TINY_CONTEXT = 64
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("models") / "tiny", seed=0,
                             context_length=TINY_CONTEXT)
@@ -25,8 +25,8 @@ def tiny_model(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny(tiny_model):
     """The tiny model and tokenizer, loaded once, for hand-written reference computations."""
-    from evaluators.base import ModelRef
-    from evaluators.loading import load_model
+    from evaluators.core.base import ModelRef
+    from evaluators.core.loading import load_model
 
     return load_model(ModelRef(str(tiny_model)), device="cpu")
 
@@ -45,7 +45,7 @@ class Recorder:
         self.indices[key] = index
 
     def context(self, model_dir: Path, rows: list[dict], done: dict | None = None, **params):
-        from evaluators.base import ModelRef, RunContext
+        from evaluators.core.base import ModelRef, RunContext
         from evaluators.perplexity import PerplexitySpec
 
         return RunContext(model=ModelRef(str(model_dir)), rows=rows, spec=PerplexitySpec(**params),

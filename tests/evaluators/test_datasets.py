@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.datasets import SCHEMAS, DatasetError, detect_format, read_dataset, sha256_of
+from evaluators.core.datasets import SCHEMAS, DatasetError, detect_format, read_dataset, sha256_of
 
 CROWS = Path(__file__).resolve().parents[1] / "data" / "crows_pairs" / "crows_pairs_anonymized.csv"  # 101 pairs
 

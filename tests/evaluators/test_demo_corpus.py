@@ -1,7 +1,7 @@
 """The demo corpus: held-out files never train the models; documents are whole source."""
 from __future__ import annotations
 
-from evaluators.demo_corpus import (demo_documents, held_out_files, read_source, split_documents,
+from evaluators.demo.corpus import (demo_documents, held_out_files, read_source, split_documents,
                                     training_files)
 
 

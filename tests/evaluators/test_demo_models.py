@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from evaluators import demo_corpus, demo_models
-from evaluators.base import ModelRef
-from evaluators.demo_models import MARKER, SHAPES, build_demo_models, llama_config
-from evaluators.loading import load_model
+from evaluators.demo import corpus as demo_corpus, models as demo_models
+from evaluators.core.base import ModelRef
+from evaluators.demo.models import MARKER, SHAPES, build_demo_models, llama_config
+from evaluators.core.loading import load_model
 
 
 def test_the_demo_shapes_are_about_five_million_and_a_tenth_of_that():
@@ -55,7 +55,7 @@ def test_it_builds_both_models_once_and_then_reuses_them(tmp_path, monkeypatch):
 def test_the_demo_tokenizer_keeps_every_line_break_a_token_of_its_own():
     # A prompt ending at a line break (a docstring, then "\n") must end where training text could
     # continue with an indented body; a "\n   " token would only ever have come before top-level code.
-    from evaluators.demo_training import train_tokenizer
+    from evaluators.demo.training import train_tokenizer
 
     source = 'def f(a):\n    """Add one."""\n    return a + 1\n\n\nx = f(2)\n'
     tokenizer = train_tokenizer([source] * 50, vocab_size=400, context_length=128)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.inspection import InspectionError, inspect_model
+from evaluators.core.inspection import InspectionError, inspect_model
 
 REPO = Path(__file__).resolve().parents[2]
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -16,7 +16,7 @@ COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("inspect") / "tiny", seed=0, context_length=96)
 
@@ -63,14 +63,14 @@ def test_the_weights_hash_covers_every_byte_of_the_weight_files_in_name_order(sa
 
 
 def test_importing_inspection_pulls_in_neither_torch_nor_transformers():
-    code = "import sys, evaluators.inspection; print('torch' in sys.modules, 'transformers' in sys.modules)"
+    code = "import sys, evaluators.core.inspection; print('torch' in sys.modules, 'transformers' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
 
 
 def test_inspecting_a_saved_model_imports_no_torch(saved_model):
-    code = (f"import sys, evaluators.inspection as i; info = i.inspect_model({str(saved_model)!r}); "
+    code = (f"import sys, evaluators.core.inspection as i; info = i.inspect_model({str(saved_model)!r}); "
             "print(info.parameter_count, 'torch' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from evaluators.base import EvaluationError, ModelRef
-from evaluators.loading import check_weights_allowed, load_model, resolve_device, resolve_dtype
+from evaluators.core.base import EvaluationError, ModelRef
+from evaluators.core.loading import check_weights_allowed, load_model, resolve_device, resolve_dtype
 
 
 def _pickle_only_copy(tiny_model, tmp_path):
@@ -69,7 +69,7 @@ def test_cudnn_attention_is_turned_off_for_gpus_unless_asked_for(monkeypatch):
     a new shape with most batches, so a GPU load turns it off. The CPU leaves the setting alone."""
     import torch
 
-    from evaluators.loading import configure_attention_kernels
+    from evaluators.core.loading import configure_attention_kernels
 
     before = torch.backends.cuda.cudnn_sdp_enabled()
     try:

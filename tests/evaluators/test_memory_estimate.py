@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from evaluators import memory_estimate
-from evaluators.base import EvaluationError
-from evaluators.memory_estimate import (available_bytes, check_generation_fits, generation_bytes, kv_bytes_per_token,
+from evaluators.core import memory_estimate
+from evaluators.core.base import EvaluationError
+from evaluators.core.memory_estimate import (available_bytes, check_generation_fits, generation_bytes, kv_bytes_per_token,
                                         model_footprint)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.base import EvaluationError, ModelRef
-from evaluators.inspection import InspectionError, inspect_model
-from evaluators.loading import load_model
+from evaluators.core.base import EvaluationError, ModelRef
+from evaluators.core.inspection import InspectionError, inspect_model
+from evaluators.core.loading import load_model
 
 SECRET = b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n" * 4
 COMMIT = "0123456789abcdef0123456789abcdef01234567"

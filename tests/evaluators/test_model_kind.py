@@ -7,10 +7,10 @@ import json
 import pytest
 
 from evaluators.__main__ import main
-from evaluators.base import EvaluationError, ModelRef
-from evaluators.inspection import InspectionError, inspect_model
-from evaluators.loading import load_model
-from evaluators.model_kind import ENCODER_ONLY_TYPES, non_causal_kind
+from evaluators.core.base import EvaluationError, ModelRef
+from evaluators.core.inspection import InspectionError, inspect_model
+from evaluators.core.loading import load_model
+from evaluators.core.model_kind import ENCODER_ONLY_TYPES, non_causal_kind
 
 from .non_causal_models import SHAPES, build_non_causal
 

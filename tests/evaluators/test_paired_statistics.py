@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 import evaluators  # noqa: F401  (registers the evaluators)
-from evaluators.bbq_summary import summarize as bbq_summarize
-from evaluators.bias_summary import summarize as bias_summarize
+from evaluators.bbq.summary import summarize as bbq_summarize
+from evaluators.bias.summary import summarize as bias_summarize
 from evaluators.codemetrics import score_and_count_samples, score_corpus
 from evaluators.codemetrics.bleu import corpus_stats
-from evaluators.paired import bootstrap_p_value, paired_bootstrap, sample_matrix, statistic_for
+from evaluators.core.paired import bootstrap_p_value, paired_bootstrap, sample_matrix, statistic_for
 
 RESAMPLES = 2000
 
@@ -152,7 +152,7 @@ def test_bias_and_bbq_figures_are_rebuilt_as_their_summaries_compute_them():
 
 
 def test_intervals_come_from_the_same_statistics_and_resamples_as_the_evaluators():
-    from evaluators.paired import statistic_interval
+    from evaluators.core.paired import statistic_interval
 
     predictions = ["def f(x):\n    return x + 1", "x = 1", "print('hi')", "y = [i for i in range(4)]",
                    "def g():\n    pass", "z = x * 2 + 1"]
@@ -174,7 +174,7 @@ def test_intervals_come_from_the_same_statistics_and_resamples_as_the_evaluators
 
 
 def test_statistics_for_an_unregistered_metric_are_refused():
-    from evaluators.base import Metric, with_statistics
+    from evaluators.core.base import Metric, with_statistics
 
     statistic = statistic_for("codegen", "exact_match").statistic
     with pytest.raises(KeyError, match="nope"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from evaluators import registry, scoring
-from evaluators.base import Cancelled
+from evaluators.core import registry, scoring
+from evaluators.core.base import Cancelled
 from evaluators.perplexity import GROUP_BATCHES
-from evaluators.rolling import plan_windows
+from evaluators.core.rolling import plan_windows
 
 from .conftest import Recorder, run_perplexity
 
@@ -29,7 +29,7 @@ def test_every_token_is_scored_exactly_once(tiny_model, tiny, rows, monkeypatch)
         scored_windows.extend(windows)
         return real(model, windows, batch_size, pad_id)
 
-    monkeypatch.setattr("evaluators.perplexity_groups.window_nlls", spy)
+    monkeypatch.setattr("evaluators.perplexity.groups.window_nlls", spy)
     output, _ = run_perplexity(tiny_model, rows, batch_size=3, max_length=20, stride=7)
     tokens = sum(len(tiny.tokenizer(row["text"], add_special_tokens=False).input_ids)
                  for row in rows)

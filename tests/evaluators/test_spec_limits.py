@@ -8,8 +8,8 @@ import math
 import pytest
 
 from evaluators import registry
-from evaluators.base import SpecError
-from evaluators.limits import check_fits_context
+from evaluators.core.base import SpecError
+from evaluators.core.limits import check_fits_context
 
 NUMBER_TYPES = ("int", "float", "int | None", "float | None")
 

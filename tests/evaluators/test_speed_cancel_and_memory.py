@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from evaluators import memory_estimate
-from evaluators.base import Cancelled, EvaluationError
+from evaluators.core import memory_estimate
+from evaluators.core.base import Cancelled, EvaluationError
 
 SETTINGS = {"max_new_tokens": 30, "fixed_length": True, "temperature": 1.0, "top_k": 0, "top_p": 1.0,
             "seed": 0, "prompt_lookup_num_tokens": 3}
@@ -14,9 +14,9 @@ PROMPTS = ["def add(a, b):\n", "for i in range(10):\n"]
 
 
 def _generator(tiny, batch_size: int, **kwargs):
-    from evaluators.codegen_generate import encode_prompts, eos_token_ids
-    from evaluators.speed_generation import HFGenerator
-    from evaluators.speed_protocol import Variant
+    from evaluators.codegen.generate import encode_prompts, eos_token_ids
+    from evaluators.speed.generation import HFGenerator
+    from evaluators.speed.protocol import Variant
 
     encoded, _ = encode_prompts(tiny, PROMPTS, SETTINGS["max_new_tokens"])
     eos = eos_token_ids(tiny.model, tiny.tokenizer)
@@ -27,7 +27,7 @@ def _generator(tiny, batch_size: int, **kwargs):
 
 
 def _clock(batch_size: int):
-    from evaluators.speed_timing import TokenClock
+    from evaluators.speed.timing import TokenClock
 
     clock = TokenClock(batch_size, time.perf_counter)
     clock.begin()

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from evaluators.stats import bootstrap_ci, ratio_ci
+from evaluators.core.stats import bootstrap_ci, ratio_ci
 
 
 def test_one_item_gives_a_zero_width_interval():
@@ -49,7 +49,7 @@ def test_a_wider_level_gives_a_wider_interval():
 def test_many_items_are_fast_and_chunked(monkeypatch):
     import time
 
-    import evaluators.stats as stats
+    import evaluators.core.stats as stats
 
     monkeypatch.setattr(stats, "_CHUNK_ELEMENTS", 10_000)  # forces many chunks
     num, den = np.linspace(1, 2, 5000), np.ones(5000)

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from evaluators import oom
-from evaluators.base import EvaluationError
-from evaluators.oom import BatchBackoff
+from evaluators.core import oom
+from evaluators.core.base import EvaluationError
+from evaluators.core.oom import BatchBackoff
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_other_errors_pass_through_and_batch_one_gives_up_clearly():
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("oom") / "tiny", seed=0)
 
@@ -78,7 +78,7 @@ def test_an_injected_oom_mid_run_gives_the_same_perplexity_and_a_warning(capsys,
 
 
 def test_codegen_recovers_with_the_same_greedy_text(tmp_path, tiny, inject):
-    from evaluators.base import ModelRef, RunContext
+    from evaluators.core.base import ModelRef, RunContext
     from evaluators.codegen import EVALUATOR
 
     rows = [{"id": f"t{i}", "prompt": f"def f{i}(x):\n", "references": [f"    return x + {i}\n"], "lang": "python"}

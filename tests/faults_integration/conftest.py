@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.demo_models import build_tiny_model
+from evaluators.demo.models import build_tiny_model
 from tests.integration.conftest import embedded_stack, redis_stack  # noqa: F401 (fixtures used by name)
 from tests.integration.stack import REPO
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.demo_models import build_tiny_model
+from evaluators.demo.models import build_tiny_model
 
 from .stack import REPO, Stack, base_env, create_postgres_database, flush_redis
 

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from evaluators.paired import paired_ratio_bootstrap, statistic_for
+from evaluators.core.paired import paired_ratio_bootstrap, statistic_for
 
 
 def _records(nlls, tokens):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluators.bias_summary import summarize
+from evaluators.bias.summary import summarize
 from glassbox.leaderboards.ranking import goal_interval, leaderboard_table, metric_of
 from glassbox.leaderboards.services import create_leaderboard
 

@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def saved_tiny_model(tmp_path_factory) -> Path:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     return build_tiny_model(tmp_path_factory.mktemp("registry-models") / "tiny", seed=0, context_length=64)
 

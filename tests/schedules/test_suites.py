@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evaluators import registry as evaluator_registry
-from evaluators.base import spec_to_dict
+from evaluators.core.base import spec_to_dict
 
 pytestmark = pytest.mark.django_db
 

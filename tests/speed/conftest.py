@@ -16,7 +16,7 @@ PROMPTS = [
 
 @pytest.fixture(scope="session")
 def speed_models(tmp_path_factory) -> tuple[Path, Path]:
-    from evaluators.demo_models import build_tiny_model
+    from evaluators.demo.models import build_tiny_model
 
     root = tmp_path_factory.mktemp("speed-models")
     # Same seed: the draft is the target itself, so every drafted token must be accepted.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evaluators.speed_protocol import Generated
+from evaluators.speed.protocol import Generated
 
 
 class FakeClock:

@@ -5,11 +5,11 @@ import statistics
 
 import pytest
 
-from evaluators.speed_protocol import (MeasurementPlan, Variant, compare_tokens, measure_variant,
+from evaluators.speed.protocol import (MeasurementPlan, Variant, compare_tokens, measure_variant,
                                        plan_variants)
-from evaluators.speed_stats import (coefficient_of_variation, distribution, speculative_figures,
+from evaluators.speed.stats import (coefficient_of_variation, distribution, speculative_figures,
                                     summarize_calls)
-from evaluators.speed_timing import TokenClock
+from evaluators.speed.timing import TokenClock
 
 from .fakes import FakeClock, ScriptedGenerator, Step
 

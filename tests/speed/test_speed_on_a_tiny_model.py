@@ -80,7 +80,7 @@ def test_natural_mode_stops_at_eos_and_counts_it(capsys, speed_models, prompts_f
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from evaluators.speed_timing import counted_tokens
+    from evaluators.speed.timing import counted_tokens
     from tests.speed.conftest import PROMPTS
 
     target, _ = speed_models

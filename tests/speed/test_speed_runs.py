@@ -71,8 +71,8 @@ def test_a_speed_run_on_the_worker_path_stores_variants_and_metrics(client, regi
 
 
 def test_a_resumed_run_keeps_finished_variants(speed_models, prompts_file):
-    from evaluators.base import ModelRef, RunContext
-    from evaluators.datasets import read_dataset
+    from evaluators.core.base import ModelRef, RunContext
+    from evaluators.core.datasets import read_dataset
     from evaluators.speed import EVALUATOR
 
     target, draft = speed_models

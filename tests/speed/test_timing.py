@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluators.speed_timing import (Arrival, CallTiming, TokenClock, counted_tokens,
+from evaluators.speed.timing import (Arrival, CallTiming, TokenClock, counted_tokens,
                                      sequence_latency)
 
 from .fakes import FakeClock

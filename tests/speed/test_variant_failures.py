@@ -24,8 +24,8 @@ def gpt2_128(tmp_path_factory) -> Path:
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from evaluators.demo_models import _TINY_TEXT
-    from evaluators.demo_training import train_tokenizer
+    from evaluators.demo.models import _TINY_TEXT
+    from evaluators.demo.training import train_tokenizer
 
     out = tmp_path_factory.mktemp("gpt2-128") / "gpt2"
     tokenizer = train_tokenizer([_TINY_TEXT] * 4, vocab_size=320, context_length=POSITIONS)
@@ -49,7 +49,7 @@ def long_prompts(tmp_path) -> Path:
 @pytest.fixture
 def no_reserve(monkeypatch):
     """The runner as it was: prompts cut to context - max_new_tokens - 1, nothing kept free."""
-    from evaluators import speed_generation
+    from evaluators.speed import generation as speed_generation
 
     monkeypatch.setattr(speed_generation, "speculative_reserve", lambda *args, **kwargs: 0)
 
@@ -124,8 +124,8 @@ def test_the_run_page_shows_the_failed_variant_with_its_message(client, settings
 
 
 def test_without_a_measured_baseline_nothing_is_compared_with_it():
-    from evaluators.speed_protocol import Variant
-    from evaluators.speed_report import compare_with_baseline, failed_record, headline
+    from evaluators.speed.protocol import Variant
+    from evaluators.speed.report import compare_with_baseline, failed_record, headline
 
     greedy = failed_record(Variant("greedy", 1), "variant greedy@1 failed in generate(): out of memory")
     lookup = {"name": "prompt-lookup", "batch_size": 1, "failed": False, "output_tokens_per_s": 12.0,
@@ -139,7 +139,7 @@ def test_without_a_measured_baseline_nothing_is_compared_with_it():
 
 
 def test_a_run_whose_every_variant_fails_is_an_error_naming_the_first(capsys, gpt2_128, long_prompts, monkeypatch):
-    from evaluators import speed_generation
+    from evaluators.speed import generation as speed_generation
 
     def fail(self, batch, streamer, call_number):
         raise RuntimeError("CUDA error: device-side assert triggered\nCompile with TORCH_USE_CUDA_DSA")

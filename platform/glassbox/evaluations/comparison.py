@@ -3,7 +3,7 @@ bootstrap intervals, and the samples where the runs differ most.
 
 Differences read "B minus A". A metric that declares its per-sample statistics (perplexity,
 corpus BLEU, CodeBLEU, exact match, bias and BBQ scores) gets a paired bootstrap over the samples
-both runs scored (evaluators/paired.py, as the leaderboards' rank groups use), with sacrebleu's
+both runs scored (evaluators/core/paired.py, as the leaderboards' rank groups use), with sacrebleu's
 p-value; a metric without them (timings), or runs whose records predate them, shows the plain
 difference of the stored values and says that no paired test was possible.
 """
@@ -15,7 +15,7 @@ from typing import Callable
 from django.db.models import QuerySet
 
 from evaluators import registry as evaluator_registry
-from evaluators.paired import paired_bootstrap, statistic_for
+from evaluators.core.paired import paired_bootstrap, statistic_for
 
 from .models import Run, SampleRecord
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from evaluators.base import Metric
+from evaluators.core.base import Metric
 from glassbox.registry.models import DatasetVersion, Model
 
 

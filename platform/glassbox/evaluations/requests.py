@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evaluators import registry as evaluator_registry
-from evaluators.base import Evaluator, SpecError, spec_to_dict
+from evaluators.core.base import Evaluator, SpecError, spec_to_dict
 from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion, Model
 

@@ -6,7 +6,7 @@ badness under its registered goal: higher, lower, or the distance to a target (b
 20 and 80 are equally far). Rank groups: the best model not yet placed leads a new group, and every
 following model whose paired-bootstrap difference from that leader is not significant (the 95%
 interval of the difference holds zero) joins it; what is compared is the badness, so for a target
-the distances to it (evaluators/paired.py). The pairing uses the per-sample records both
+the distances to it (evaluators/core/paired.py). The pairing uses the per-sample records both
 runs share (same dataset version, same sample keys). A metric that cannot be rebuilt from
 per-sample records falls back to overlapping 95% intervals, and the table says so (`tie_method`).
 """
@@ -16,8 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
-from evaluators.base import Metric, canonical_json
-from evaluators.paired import paired_bootstrap, statistic_for
+from evaluators.core.base import Metric, canonical_json
+from evaluators.core.paired import paired_bootstrap, statistic_for
 from glassbox.evaluations.models import Run, SampleRecord
 
 from .models import Leaderboard
@@ -81,7 +81,7 @@ def _compare(leader: dict, row: dict, statistic: Metric | None,
     where they lack the metric's per-sample statistics (runs recorded before it declared any).
 
     `diff` and `ci` are of the values (row minus leader); `significant` and `p_value` are of the
-    badness, so for a target the distances to it are compared (evaluators/paired.py).
+    badness, so for a target the distances to it are compared (evaluators/core/paired.py).
     """
     a, b = records.get(leader["run"], {}), records.get(row["run"], {})
     shared = [key for key in a if key in b]

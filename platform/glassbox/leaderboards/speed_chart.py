@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from evaluators.base import Metric
+from evaluators.core.base import Metric
 from glassbox.evaluations.models import MetricResult, Run
 from glassbox.registry.models import Model
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.files.storage import default_storage
 from django.db.models import Count, Max, QuerySet
 
-from evaluators.datasets import read_dataset
+from evaluators.core.datasets import read_dataset
 from glassbox.accounts import roles
 
 from .models import Dataset, DatasetVersion, Model

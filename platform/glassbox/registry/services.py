@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from evaluators.datasets import DatasetError, detect_format, read_dataset
-from evaluators.inspection import InspectionError, inspect_model
+from evaluators.core.datasets import DatasetError, detect_format, read_dataset
+from evaluators.core.inspection import InspectionError, inspect_model
 
 from .bounds import check_description, clean_tags
 from .errors import RegistrationError

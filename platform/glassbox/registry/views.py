@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from evaluators.datasets import SCHEMAS, DatasetError
+from evaluators.core.datasets import SCHEMAS, DatasetError
 
 from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required

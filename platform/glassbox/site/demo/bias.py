@@ -16,7 +16,7 @@ METHODS = ("sentence", "shared-tokens")
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.bias_probes import write_probe_set
+    from evaluators.bias.probes import write_probe_set
 
     data_file = settings.VAR_DIR / "demo" / "bias-probes.jsonl"
     # Rewritten every time: identical bytes map to the same dataset version, and a probe set

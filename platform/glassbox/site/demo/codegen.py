@@ -17,7 +17,7 @@ DEMO_PARAMS = {"max_new_tokens": 64, "batch_size": 8}
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.demo_codegen import DEMO_STOP, write_demo_codegen
+    from evaluators.demo.codegen import DEMO_STOP, write_demo_codegen
 
     data_file = settings.VAR_DIR / "demo" / "python-tasks.jsonl"
     if not data_file.exists():

@@ -14,7 +14,7 @@ DESCRIPTION = "Python files from the interpreter's standard library that the dem
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.demo_corpus import write_demo_data
+    from evaluators.demo.corpus import write_demo_data
 
     data_file = settings.VAR_DIR / "demo" / "stdlib-heldout.jsonl"
     if not data_file.exists():

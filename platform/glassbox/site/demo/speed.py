@@ -19,7 +19,7 @@ DEMO_PARAMS = {"variants": "greedy,assisted,prompt-lookup", "max_new_tokens": 48
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.demo_speed import write_demo_prompts
+    from evaluators.demo.speed import write_demo_prompts
 
     data_file = settings.VAR_DIR / "demo" / "code-repeat-prompts.jsonl"
     if not data_file.exists():

@@ -62,7 +62,7 @@ class _Reporter:
 
 def prepare_demo(stdout=None) -> DemoJob:
     """Run the demo job to its end; return its final state (done, or failed with a message)."""
-    from evaluators.demo_models import DEFAULT_STEPS, build_demo_models
+    from evaluators.demo.models import DEFAULT_STEPS, build_demo_models
 
     stdout = stdout or _LogWriter()
     job = progress.read() or DemoJob(state="queued", models_dir=str(settings.VAR_DIR / "models"),

@@ -15,7 +15,7 @@ class Command(BaseCommand):
             "and queues the demo evaluations. Returns at once; the home page shows the progress.")
 
     def add_arguments(self, parser) -> None:
-        from evaluators.demo_models import DEFAULT_STEPS
+        from evaluators.demo.models import DEFAULT_STEPS
 
         parser.add_argument("--models-dir", default=str(settings.VAR_DIR / "models"))
         parser.add_argument("--steps", type=int, default=DEFAULT_STEPS, help="training steps of the demo models")
