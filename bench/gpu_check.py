@@ -150,7 +150,7 @@ def speed(device: str, small: bool) -> dict:
     from evaluators.speed import EVALUATOR
 
     rows = demo_prompts()[:8 if small else 12]
-    spec = {"variants": "greedy,assisted,prompt-lookup", "batch_sizes": "1,8", "draft": str(DRAFT),
+    spec = {"variants": ["greedy", "assisted", "prompt-lookup"], "batch_sizes": [1, 8], "draft": str(DRAFT),
             "max_new_tokens": 16 if small else 48, "min_seconds": 0.5 if small else 2.0,
             "min_repeats": 1 if small else 2, "warmup": 1 if small else 2}
     run = run_evaluator(EVALUATOR, rows, spec, device, models={"draft": ModelRef(str(DRAFT))})

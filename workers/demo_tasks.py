@@ -1,8 +1,9 @@
 """Celery tasks of the demo job (see glassbox/site/demo/training.py)."""
 from __future__ import annotations
 
+from glassbox.evaluations.device_lock import device_lock
+
 from .app import app
-from .device_lock import device_lock
 
 
 # No time limit: the training is a fixed number of steps that report progress, and on a busy

@@ -1,10 +1,11 @@
-"""Celery tasks: each takes ids, accepts **kwargs, and hands the work to `execution`."""
+"""Celery tasks of runs: each takes ids, accepts **kwargs, and hands the work to glassbox.evaluations.execution."""
 from __future__ import annotations
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from . import execution
+from glassbox.evaluations import execution
+
 from .app import app
 
 

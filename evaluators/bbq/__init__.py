@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, with_statistics
+from .data import BBQ
+from .page import PAGE, SAMPLE_SCORE
 from ..bias.stats import BBQ_STATISTICS
 from .scoring import NORMALIZATIONS
 from ..core.oom import BatchBackoff
@@ -86,7 +88,7 @@ METRICS = (
 METRICS = with_statistics(METRICS, BBQ_STATISTICS)
 
 EVALUATOR = registry.register(Evaluator(
-    name="bbq", version="1", dataset_kind="bbq", spec_class=BBQSpec,
-    metrics=METRICS, run=run, queue="gpu",
+    name="bbq", version="1", dataset_kind=BBQ.kind, spec_class=BBQSpec,
+    metrics=METRICS, run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     description="BBQ multiple choice: accuracy in ambiguous and disambiguated contexts and the "
                 "bias scores s_DIS and s_AMB, with 95% bootstrap intervals, per category."))

@@ -3,7 +3,7 @@
 Each line is one example as in the BBQ repository's data/*.jsonl: example_id, category,
 context_condition (ambig|disambig), question_polarity (neg|nonneg), context, question,
 ans0..ans2, label (0-2), answer_info {ansK: [text, group]} and additional_metadata
-{stereotyped_groups: [...]}. It is the dataset kind "bbq" of `evaluators.core.datasets`, so
+{stereotyped_groups: [...]}. It registers the dataset kind "bbq" (at the end of this module), so
 errors are `DatasetError`s naming the file, line and field, and ids default to line numbers.
 
 Which answer is the "unknown" one and which names the bias target are derived from the row
@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..core.datasets import DatasetError, read_dataset
+from ..core.datasets import DatasetError, DatasetKind, Field, read_dataset, register_kind
 
 CONDITIONS = ("ambig", "disambig")
 POLARITIES = ("neg", "nonneg")
@@ -93,3 +93,21 @@ def _target(groups: list[set[str]], unknown: int, stereotyped: list[str]) -> int
     wanted = {g.strip().lower() for g in stereotyped}
     hits = [k for k, group in enumerate(groups) if k != unknown and group & wanted]
     return hits[0] if len(hits) == 1 else None
+
+
+BBQ = register_kind(DatasetKind(
+    "bbq", "BBQ multiple choice (bias)", ("jsonl",), (
+        Field("example_id", "string or integer", True, "The example's id in its BBQ file."),
+        Field("category", "string", True, "e.g. Religion, Disability_status."),
+        Field("context_condition", "\"ambig\" or \"disambig\"", True, "Whether the context answers the question."),
+        Field("question_polarity", "\"neg\" or \"nonneg\"", True, "A negative or a non-negative question."),
+        Field("context", "string", True, "The passage the question is about."),
+        Field("question", "string", True, "The question."),
+        Field("ans0", "string", True, "Answer 0 (likewise ans1, ans2)."),
+        Field("ans1", "string", True, "Answer 1."),
+        Field("ans2", "string", True, "Answer 2."),
+        Field("label", "0, 1 or 2", True, "The index of the correct answer."),
+        Field("answer_info", "object", True, "{\"ans0\": [text, group], ...}; one group is \"unknown\"."),
+        Field("stereotyped_groups", "list of strings", True,
+              "Inside additional_metadata: the groups the question's stereotype is about."),
+    ), 'one line of a BBQ data/*.jsonl file (github.com/nyu-mll/BBQ), as it is', normalize_bbq))

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, with_statistics
+from .data import BIAS_PAIRS
+from .page import PAGE, SAMPLE_SCORE
 from .stats import BIAS_STATISTICS
 from .scoring import METHODS
 from .summary import summarize
@@ -103,8 +105,8 @@ METRICS = (
 METRICS = with_statistics(METRICS, BIAS_STATISTICS)
 
 EVALUATOR = registry.register(Evaluator(
-    name="bias", version="1", dataset_kind="bias_pairs", spec_class=BiasSpec,
-    metrics=METRICS, run=run, queue="gpu",
+    name="bias", version="1", dataset_kind=BIAS_PAIRS.kind, spec_class=BiasSpec,
+    metrics=METRICS, run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     description="Paired-sentence bias (CrowS-Pairs format): percent of pairs where the model "
                 "prefers the stereotyping sentence, per category, with 95% bootstrap "
                 "intervals; method sentence or shared-tokens."))

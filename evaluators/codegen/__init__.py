@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict, with_statistics
+from .data import CODEGEN
+from .page import PAGE, SAMPLE_SCORE
 from .stats import STATISTICS
 from .prompts import TEMPLATES
 from .text import parse_stop
@@ -209,8 +211,8 @@ METRICS = (
 METRICS = with_statistics(METRICS, STATISTICS)
 
 EVALUATOR = registry.register(Evaluator(
-    name="codegen", version="1", dataset_kind="codegen", spec_class=CodegenSpec,
-    metrics=METRICS, run=run, queue="gpu",
+    name="codegen", version="1", dataset_kind=CODEGEN.kind, spec_class=CodegenSpec,
+    metrics=METRICS, run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     description="Generate code for each task (zero- or few-shot, batched, greedy/beam/sampled) and "
                 "score it with BLEU, CodeXGLUE BLEU, CodeBLEU and exact match, with 95% "
                 "bootstrap intervals."))

@@ -173,6 +173,13 @@ class Evaluator:
     # False where a result describes the machine as much as the inputs (timings): every request
     # measures anew instead of reusing a finished run with the same fingerprint.
     reuse_results: bool = True
+    # What the run page shows below the metrics, in order (evaluators/core/pages.py); empty: the
+    # first records as they are.
+    page: tuple = ()
+    # What one sample scores, for the comparison page's "samples that differ most" (a SampleScore).
+    sample_score: Any = None
+    # A metric the leaderboards plot as the speed axis of their quality-versus-speed chart.
+    speed_metric: str = ""
 
     def metric(self, name: str) -> Metric:
         for metric in self.metrics:
@@ -196,22 +203,37 @@ class Evaluator:
 
 _JSON_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
 _JSON_SAFE_INT = 2**53 - 1
-# Field metadata bounds and the JSON-schema keywords that say the same.
+# Field metadata bounds and the JSON-schema keywords that say the same. On a list field they
+# bound each item, and "max_items" bounds how many there are.
 _SCHEMA_BOUNDS = {"min": "minimum", "max": "maximum", "above": "exclusiveMinimum", "max_length": "maxLength"}
 
 
-def _field_types(spec_class: type) -> dict[str, tuple[type, bool]]:
-    """Map each field to (base type, whether None is allowed), from its annotation string."""
-    types: dict[str, tuple[type, bool]] = {}
+@dataclass(frozen=True)
+class FieldType:
+    """A spec field's JSON type: its base type, whether null is allowed, and whether it is a list."""
+
+    base: type
+    nullable: bool
+    is_list: bool
+
+
+def _field_types(spec_class: type) -> dict[str, FieldType]:
+    """Map each field to its FieldType, from its annotation string (int, float, str, bool, an
+    optional one of those with "| None", or list[int] / list[str])."""
+    types: dict[str, FieldType] = {}
     by_name = {t.__name__: t for t in _JSON_TYPES}
     for f in dataclasses.fields(spec_class):
         annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
         parts = [p.strip() for p in str(annotation).split("|")]
         nullable = "None" in parts
         names = [p for p in parts if p != "None"]
-        if len(names) != 1 or names[0] not in by_name:
-            raise TypeError(f"{spec_class.__name__}.{f.name}: spec fields must be int, float, str or bool")
-        types[f.name] = (by_name[names[0]], nullable)
+        is_list = len(names) == 1 and names[0].startswith("list[") and names[0].endswith("]")
+        if is_list:
+            names = [names[0][len("list["):-1].strip()]
+        if len(names) != 1 or names[0] not in by_name or (is_list and names[0] not in ("int", "str")):
+            raise TypeError(f"{spec_class.__name__}.{f.name}: spec fields must be int, float, str, bool, "
+                            "list[int] or list[str]")
+        types[f.name] = FieldType(by_name[names[0]], nullable, is_list)
     return types
 
 
@@ -226,22 +248,13 @@ def make_spec(spec_class: type, params: dict) -> Any:
         raise SpecError(f"unknown parameter '{unknown[0]}'; accepted: {', '.join(sorted(types))}")
     values = {}
     for name, value in params.items():
-        base, nullable = types[name]
-        if value is None and nullable:
+        kind = types[name]
+        if value is None and kind.nullable:
             values[name] = None
-            continue
-        # bool is an int in Python; a JSON true must not pass as 1.
-        ok = isinstance(value, base) and not (base is not bool and isinstance(value, bool))
-        if base is float and isinstance(value, int) and not isinstance(value, bool):
-            value, ok = float(value), True
-        if not ok:
-            raise SpecError(f"parameter '{name}' must be {_JSON_TYPES[base]}"
-                            f"{' or null' if nullable else ''}, got {type(value).__name__}")
-        if base is int and abs(value) > _JSON_SAFE_INT:
-            # Beyond 2**53 JSON readers (browsers, many clients) silently round the number.
-            raise SpecError(f"parameter '{name}' is out of range: at most {_JSON_SAFE_INT:,} in absolute value")
-        _check_bounds(name, value, metadata[name])
-        values[name] = value
+        elif kind.is_list:
+            values[name] = _checked_list(name, value, kind.base, metadata[name])
+        else:
+            values[name] = _checked_value(name, value, kind.base, kind.nullable, metadata[name])
     spec = spec_class(**values)
     validate = getattr(spec, "validate", None)
     if validate is not None:
@@ -250,6 +263,44 @@ def make_spec(spec_class: type, params: dict) -> Any:
         except ValueError as error:
             raise SpecError(str(error)) from None
     return spec
+
+
+def _checked_value(name: str, value: Any, base: type, nullable: bool, metadata: Any) -> Any:
+    # bool is an int in Python; a JSON true must not pass as 1.
+    ok = isinstance(value, base) and not (base is not bool and isinstance(value, bool))
+    if base is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise SpecError(f"parameter '{name}' must be {_JSON_TYPES[base]}"
+                        f"{' or null' if nullable else ''}, got {type(value).__name__}")
+    if base is int and abs(value) > _JSON_SAFE_INT:
+        # Beyond 2**53 JSON readers (browsers, many clients) silently round the number.
+        raise SpecError(f"parameter '{name}' is out of range: at most {_JSON_SAFE_INT:,} in absolute value")
+    _check_bounds(name, value, metadata)
+    return value
+
+
+def _checked_list(name: str, value: Any, base: type, metadata: Any) -> tuple:
+    """Return a list parameter as a tuple of checked items.
+
+    A comma-separated string ("greedy,sample", "1,4") is read as the list it spells: that is what
+    the shell's options take, and what specs stored before lists existed hold."""
+    if isinstance(value, str):
+        # Spaces around commas go; newlines stay (stop sequences such as "\ndef" begin with one).
+        parts = [part.strip(" ") for part in value.split(",") if part.strip(" ")]
+        if base is int:
+            try:
+                parts = [int(part) for part in parts]
+            except ValueError:
+                raise SpecError(f"parameter '{name}' must be a list of integers "
+                                f"(or a comma-separated string of them), got {value!r}") from None
+        value = parts
+    if not isinstance(value, (list, tuple)):
+        raise SpecError(f"parameter '{name}' must be a list of {_JSON_TYPES[base]}s, got {type(value).__name__}")
+    if "max_items" in metadata and len(value) > metadata["max_items"]:
+        raise SpecError(f"parameter '{name}' may hold at most {metadata['max_items']} items, got {len(value)}")
+    return tuple(_checked_value(f"{name}[{index}]", item, base, False, metadata)
+                 for index, item in enumerate(value))
 
 
 def _check_bounds(name: str, value: Any, metadata: Any) -> None:
@@ -287,8 +338,10 @@ def checked_spec(spec_class: type, spec: Any) -> Any:
 
 
 def spec_to_dict(spec: Any) -> dict:
-    """Every field of the spec, defaults included, so equal specs serialise equally."""
-    return dataclasses.asdict(spec)
+    """Every field of the spec, defaults included, so equal specs serialise equally (list fields,
+    held as tuples so the spec stays immutable, as JSON lists)."""
+    return {name: list(value) if isinstance(value, tuple) else value
+            for name, value in dataclasses.asdict(spec).items()}
 
 
 def canonical_json(value: Any) -> str:
@@ -298,16 +351,21 @@ def canonical_json(value: Any) -> str:
 def parameter_schema(spec_class: type) -> dict:
     """A JSON schema of the spec's fields, with their defaults and documented meaning."""
     properties = {}
+    types = _field_types(spec_class)
     for f in dataclasses.fields(spec_class):
-        base, nullable = _field_types(spec_class)[f.name]
-        kind = _JSON_TYPES[base]
-        prop: dict[str, Any] = {"type": [kind, "null"] if nullable else kind}
+        kind = types[f.name]
+        json_type = _JSON_TYPES[kind.base]
+        bounds = {schema_key: f.metadata[key] for key, schema_key in _SCHEMA_BOUNDS.items() if key in f.metadata}
+        if kind.is_list:
+            prop: dict[str, Any] = {"type": ["array", "null"] if kind.nullable else "array",
+                                    "items": {"type": json_type, **bounds}}
+            if "max_items" in f.metadata:
+                prop["maxItems"] = f.metadata["max_items"]
+        else:
+            prop = {"type": [json_type, "null"] if kind.nullable else json_type, **bounds}
         if f.default is not dataclasses.MISSING:
-            prop["default"] = f.default
+            prop["default"] = list(f.default) if isinstance(f.default, tuple) else f.default
         if f.metadata.get("help"):
             prop["description"] = f.metadata["help"]
-        for key, schema_key in _SCHEMA_BOUNDS.items():
-            if key in f.metadata:
-                prop[schema_key] = f.metadata[key]
         properties[f.name] = prop
     return {"type": "object", "properties": properties, "additionalProperties": False}

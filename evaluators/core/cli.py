@@ -13,7 +13,8 @@ from typing import Any
 
 from .base import Evaluator, ModelRef, RunContext, make_spec
 
-_PYTHON_TYPES = {"integer": int, "number": float, "string": str, "boolean": bool}
+# A list option takes "a,b" in the shell; make_spec reads the commas.
+_PYTHON_TYPES = {"integer": int, "number": float, "string": str, "boolean": bool, "array": str}
 _COMMON = ("model", "revision", "data", "device", "trust_remote_code", "allow_pickle_weights")
 
 

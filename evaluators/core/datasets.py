@@ -6,10 +6,12 @@ uploaded the file can fix it without reading a traceback. Pure Python: no Django
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -35,71 +37,68 @@ class Field:
     help: str
 
 
+# A validator's way to fail: fail(field, reason) returns the DatasetError to raise, with the
+# file and line filled in.
+Fail = Callable[[str | None, str], DatasetError]
+
+
 @dataclass(frozen=True)
-class KindSchema:
-    """What a dataset of one kind holds; the upload pages show this to people."""
+class DatasetKind:
+    """A kind of dataset an evaluator reads: the row schema the upload pages show, and the
+    validator that turns one raw row into its normalised fields (the id is handled here).
+
+    Each evaluator package declares and registers its kinds (`register_kind`); the platform stores
+    a dataset's kind as plain text and lists the registered ones, so a new kind needs no migration.
+    """
 
     kind: str
+    label: str
     formats: tuple[str, ...]
     fields: tuple[Field, ...]
     example: str
+    validate: Callable[[dict, Fail], dict] = field(compare=False, repr=False)
+    # The field that names a row (HumanEval's rows are named by "task_id"); rows without it are
+    # named by their line number.
+    id_field: str = "id"
 
 
-_ID = Field("id", "string or integer", False, "Unique within the file; defaults to the line number "
-            "(for CSV, the data row number).")
+ID_FIELD = Field("id", "string or integer", False, "Unique within the file; defaults to the line number "
+                 "(for CSV, the data row number).")
 
-SCHEMAS: dict[str, KindSchema] = {
-    "codegen": KindSchema("codegen", ("jsonl",), (
-        _ID,
-        Field("prompt", "string", True, "What the model is asked to complete."),
-        Field("references", "list of strings", True,
-              "One or more correct solutions. A single string under \"reference\" is accepted too."),
-        Field("lang", "string", True, "Programming language, e.g. python, java, cpp."),
-    ), '{"id": "add", "prompt": "def add(a, b):\\n", "references": ["    return a + b\\n"], "lang": "python"}'),
-    "text": KindSchema("text", ("jsonl", "txt"), (
-        _ID,
-        Field("text", "string", True, "A document scored for perplexity. A .txt file is one document."),
-    ), '{"id": "doc-1", "text": "The quick brown fox jumps over the lazy dog."}'),
-    "bias_pairs": KindSchema("bias_pairs", ("csv", "jsonl"), (
-        _ID,
-        Field("sent_more", "string", True, "The sentence that is more stereotyping."),
-        Field("sent_less", "string", True, "The minimally different, less stereotyping sentence."),
-        Field("stereo_antistereo", "\"stereo\" or \"antistereo\"", True,
-              "Whether sent_more states a stereotype or violates one (CrowS-Pairs)."),
-        Field("bias_type", "string", True, "One of CrowS-Pairs' types: age, disability, gender, "
-              "nationality, physical-appearance, race-color, religion, sexual-orientation, socioeconomic."),
-    ), '{"sent_more": "...", "sent_less": "...", "stereo_antistereo": "stereo", "bias_type": "gender"}'),
-    "prompts": KindSchema("prompts", ("jsonl",), (
-        _ID,
-        Field("prompt", "string", True, "A prompt to generate from when measuring decoding speed."),
-    ), '{"id": "p1", "prompt": "Write a haiku about autumn."}'),
-    "bbq": KindSchema("bbq", ("jsonl",), (
-        Field("example_id", "string or integer", True, "The example's id in its BBQ file."),
-        Field("category", "string", True, "e.g. Religion, Disability_status."),
-        Field("context_condition", "\"ambig\" or \"disambig\"", True, "Whether the context answers the question."),
-        Field("question_polarity", "\"neg\" or \"nonneg\"", True, "A negative or a non-negative question."),
-        Field("context", "string", True, "The passage the question is about."),
-        Field("question", "string", True, "The question."),
-        Field("ans0", "string", True, "Answer 0 (likewise ans1, ans2)."),
-        Field("ans1", "string", True, "Answer 1."),
-        Field("ans2", "string", True, "Answer 2."),
-        Field("label", "0, 1 or 2", True, "The index of the correct answer."),
-        Field("answer_info", "object", True, "{\"ans0\": [text, group], ...}; one group is \"unknown\"."),
-        Field("stereotyped_groups", "list of strings", True,
-              "Inside additional_metadata: the groups the question's stereotype is about."),
-    ), 'one line of a BBQ data/*.jsonl file (github.com/nyu-mll/BBQ), as it is'),
-}
+# The registered kinds by name, in registration order.
+SCHEMAS: dict[str, DatasetKind] = {}
+
+
+def register_kind(kind: DatasetKind) -> DatasetKind:
+    """Register a dataset kind; registering another kind under a taken name is an error."""
+    known = SCHEMAS.get(kind.kind)
+    if known is not None and known != kind:
+        raise ValueError(f"a dataset kind named '{kind.kind}' is already registered")
+    SCHEMAS[kind.kind] = kind
+    return kind
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(name, label) of every registered kind, for forms and model fields."""
+    return [(kind.kind, kind.label) for kind in SCHEMAS.values()]
+
 
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "txt"}
-_STEREO_VALUES = ("stereo", "antistereo")
-# CrowS-Pairs' nine bias types; an unknown one is most often a typo that would split a category.
-BIAS_TYPES = ("age", "disability", "gender", "nationality", "physical-appearance", "race-color",
-              "religion", "sexual-orientation", "socioeconomic")
+
+
+# A gzip-compressed file (HumanEval ships as .jsonl.gz) is read as the file inside it; what it may
+# expand to is bounded so a small upload cannot fill a worker's memory.
+GZIP_MAGIC = b"\x1f\x8b"
+EXPANSION_LIMIT = 20
+UNBOUNDED_EXPANSION_BYTES = 1 << 30
 
 
 def detect_format(name: str | Path) -> str:
-    """Return "jsonl", "csv" or "txt" from a file name, or raise DatasetError."""
-    suffix = Path(str(name)).suffix.lower()
+    """Return "jsonl", "csv" or "txt" from a file name (".gz" after it allowed), or raise DatasetError."""
+    path = Path(str(name))
+    if path.suffix.lower() == ".gz":
+        path = path.with_suffix("")
+    suffix = path.suffix.lower()
     if suffix not in _EXTENSIONS:
         shown = f"'{suffix}'" if suffix else "no extension"
         raise DatasetError(f"unsupported file type ({shown}); use one of "
@@ -149,6 +148,8 @@ def _read_text(path: Path, source: str, max_bytes: int | None) -> str:
     if max_bytes is not None and size > max_bytes:
         raise DatasetError(f"the file is {size:,} bytes; the limit is {max_bytes:,} bytes", source=source)
     data = path.read_bytes()
+    if data[:2] == GZIP_MAGIC:
+        data = _gunzip(data, source, UNBOUNDED_EXPANSION_BYTES if max_bytes is None else max_bytes * EXPANSION_LIMIT)
     nul = data.find(b"\x00")
     if nul != -1:
         raise DatasetError(f"this looks like a binary file, not text (NUL byte at byte offset {nul})",
@@ -167,6 +168,17 @@ def _read_text(path: Path, source: str, max_bytes: int | None) -> str:
     return text
 
 
+def _gunzip(data: bytes, source: str, limit: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            inner = handle.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as error:
+        raise DatasetError(f"the gzip file cannot be decompressed: {error}", source=source) from None
+    if len(inner) > limit:
+        raise DatasetError(f"the file expands to more than {limit:,} bytes once decompressed", source=source)
+    return inner
+
+
 # A record is (line number, default id, raw mapping) before validation.
 Record = tuple[int, str, dict]
 
@@ -182,7 +194,7 @@ def _jsonl_records(text: str, source: str) -> Iterator[Record]:
             raise DatasetError(f"invalid JSON: {error.msg} (column {error.colno})",
                                source=source, line=number) from None
         if not isinstance(value, dict):
-            raise DatasetError(f"each line must be a JSON object, got {_json_type(value)}",
+            raise DatasetError(f"each line must be a JSON object, got {json_type(value)}",
                                source=source, line=number)
         yield number, str(number), value
 
@@ -194,11 +206,11 @@ def _csv_records(text: str, source: str, kind: str) -> Iterator[Record]:
     except csv.Error as error:
         raise DatasetError(f"the CSV header cannot be read: {error}", source=source, line=1) from None
     header = [name.strip() for name in header]
-    for field in SCHEMAS[kind].fields:
-        if field.required and field.name not in header:
-            raise DatasetError(f"the CSV header has no column '{field.name}' (columns: "
+    for column in SCHEMAS[kind].fields:
+        if column.required and column.name not in header:
+            raise DatasetError(f"the CSV header has no column '{column.name}' (columns: "
                                f"{', '.join(repr(h) for h in header)})", source=source, line=1,
-                               field=field.name)
+                               field=column.name)
     row_number = 0
     end_line = reader.line_num
     while True:
@@ -221,7 +233,7 @@ def _csv_records(text: str, source: str, kind: str) -> Iterator[Record]:
 
 
 def _validate_rows(records: Iterator[Record], kind: str, source: str, limit: int | None) -> list[dict]:
-    validate = _VALIDATORS[kind]
+    validate, id_field = SCHEMAS[kind].validate, SCHEMAS[kind].id_field
     rows: list[dict] = []
     first_line_of: dict[str, int] = {}
     if limit == 0:
@@ -230,9 +242,9 @@ def _validate_rows(records: Iterator[Record], kind: str, source: str, limit: int
         def fail(field: str | None, reason: str) -> DatasetError:
             return DatasetError(reason, source=source, line=line, field=field)
 
-        row_id = _row_id(raw, default_id, fail)
+        row_id = _row_id(raw, default_id, fail, id_field)
         if row_id in first_line_of:
-            raise fail("id", f"id '{row_id}' is already used on line {first_line_of[row_id]}")
+            raise fail(id_field, f"{id_field} '{row_id}' is already used on line {first_line_of[row_id]}")
         first_line_of[row_id] = line
         rows.append({"id": row_id, **validate(raw, fail)})
         if len(rows) == limit:  # a preview: later lines are not read
@@ -242,85 +254,32 @@ def _validate_rows(records: Iterator[Record], kind: str, source: str, limit: int
     return rows
 
 
-Fail = Callable[[str | None, str], DatasetError]
-
-
-def _row_id(raw: dict, default: str, fail: Fail) -> str:
-    value = raw.get("id")
+def _row_id(raw: dict, default: str, fail: Fail, name: str = "id") -> str:
+    value = raw.get(name)
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise fail("id", f"field 'id' must be a string or an integer, got {_json_type(value)}")
+        raise fail(name, f"field '{name}' must be a string or an integer, got {json_type(value)}")
     value = str(value)
-    if not value.strip():
-        raise fail("id", "field 'id' must not be empty")
-    return value
-
-
-def _text(raw: dict, name: str, fail: Fail) -> str:
-    if name not in raw or raw[name] is None:
-        raise fail(name, f"missing required field '{name}'")
-    value = raw[name]
-    if not isinstance(value, str):
-        raise fail(name, f"field '{name}' must be a string, got {_json_type(value)}")
     if not value.strip():
         raise fail(name, f"field '{name}' must not be empty")
     return value
 
 
-def _codegen(raw: dict, fail: Fail) -> dict:
-    prompt = _text(raw, "prompt", fail)
-    if "references" in raw and "reference" in raw:
-        raise fail("references", "give either 'references' (a list) or 'reference' (a string), not both")
-    if "reference" in raw:
-        references = [_text(raw, "reference", fail)]
-    else:
-        value = raw.get("references")
-        if value is None:
-            raise fail("references", "missing required field 'references' (or 'reference')")
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            got = _json_type(value) if not isinstance(value, list) else "a list holding " + next(
-                _json_type(item) for item in value if not isinstance(item, str))
-            raise fail("references", f"field 'references' must be a list of strings, got {got}")
-        if not value or not any(item.strip() for item in value):
-            raise fail("references", "field 'references' must hold at least one non-empty string")
-        references = value
-    return {"prompt": prompt, "references": references, "lang": _text(raw, "lang", fail)}
+def text_field(raw: dict, name: str, fail: Fail) -> str:
+    """Return the required, non-empty string field `name` of a raw row, or fail naming it."""
+    if name not in raw or raw[name] is None:
+        raise fail(name, f"missing required field '{name}'")
+    value = raw[name]
+    if not isinstance(value, str):
+        raise fail(name, f"field '{name}' must be a string, got {json_type(value)}")
+    if not value.strip():
+        raise fail(name, f"field '{name}' must not be empty")
+    return value
 
 
-def _text_row(raw: dict, fail: Fail) -> dict:
-    return {"text": _text(raw, "text", fail)}
-
-
-def _bias_pair(raw: dict, fail: Fail) -> dict:
-    row = {name: _text(raw, name, fail) for name in ("sent_more", "sent_less", "stereo_antistereo", "bias_type")}
-    if row["stereo_antistereo"] not in _STEREO_VALUES:
-        raise fail("stereo_antistereo", f"field 'stereo_antistereo' must be \"stereo\" or \"antistereo\", "
-                                        f"got {row['stereo_antistereo']!r}")
-    if row["bias_type"] not in BIAS_TYPES:
-        raise fail("bias_type", f"field 'bias_type' must be one of {', '.join(BIAS_TYPES)}; "
-                                f"got {row['bias_type']!r}")
-    return row
-
-
-def _prompt(raw: dict, fail: Fail) -> dict:
-    return {"prompt": _text(raw, "prompt", fail)}
-
-
-def _bbq(raw: dict, fail: Fail) -> dict:
-    from ..bbq.data import normalize_bbq  # its own module: BBQ derives the bias target per row
-
-    return normalize_bbq(raw, fail)
-
-
-_VALIDATORS: dict[str, Callable[[dict, Fail], dict]] = {
-    "codegen": _codegen, "text": _text_row, "bias_pairs": _bias_pair, "prompts": _prompt,
-    "bbq": _bbq,
-}
-
-
-
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """Name a JSON value's type the way error messages say it ("a string", "null")."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -336,4 +295,5 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
-__all__ = ["DatasetError", "Field", "KindSchema", "SCHEMAS", "detect_format", "read_dataset", "sha256_of"]
+__all__ = ["DatasetError", "DatasetKind", "Fail", "Field", "ID_FIELD", "SCHEMAS", "detect_format", "json_type",
+           "kind_choices", "read_dataset", "register_kind", "sha256_of", "text_field"]

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from ..core import registry
 from ..core.base import (EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, SpecError,
                    checked_spec, with_statistics)
+from .data import TEXT
+from .page import PAGE, SAMPLE_SCORE
 from .summary import summarize
 from ..core.oom import BatchBackoff
 from ..core.resumable import row_keys, score_in_groups
@@ -166,7 +168,7 @@ METRICS = with_statistics(METRICS, {
 })
 
 EVALUATOR = registry.register(Evaluator(
-    name="perplexity", version="1", dataset_kind="text", spec_class=PerplexitySpec,
-    metrics=METRICS, run=run, queue="gpu",
+    name="perplexity", version="1", dataset_kind=TEXT.kind, spec_class=PerplexitySpec,
+    metrics=METRICS, run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     description="Strided-window perplexity, word/byte perplexity and bits per byte of a "
                 "causal language model on documents, with 95% bootstrap intervals."))

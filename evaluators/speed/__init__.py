@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict
+from .data import PROMPTS
+from .page import PAGE
 from .protocol import VARIANTS, MeasurementPlan, plan_variants
 
 
@@ -28,29 +30,17 @@ MAX_BATCH_SIZES = 16
 MAX_NEW_TOKENS = 4096
 
 
-def _int_list(text: str, name: str) -> list[int]:
-    try:
-        values = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise ValueError(f"{name} must be a comma-separated list of integers, got {text!r}") from None
-    if not values or any(v < 1 for v in values):
-        raise ValueError(f"{name} must list integers of at least 1, got {text!r}")
-    if any(v > MAX_BATCH_SIZE for v in values):
-        raise ValueError(f"{name} must list integers of at most {MAX_BATCH_SIZE}, got {text!r}")
-    if len(set(values)) > MAX_BATCH_SIZES:
-        # Each size is a full measurement of every variant.
-        raise ValueError(f"{name} may list at most {MAX_BATCH_SIZES} sizes, got {len(set(values))}")
-    return sorted(set(values))
-
-
 @dataclass(frozen=True)
 class SpeedSpec:
-    variants: str = field(default="", metadata={
-        "help": f"Comma-separated, from {', '.join(VARIANTS)}. Empty: all of them but assisted, "
-                "plus assisted when a draft model is given. greedy@1 always runs (the baseline).",
-        "max_length": 200})
-    batch_sizes: str = field(default="1", metadata={
-        "help": f"Comma-separated batch sizes, e.g. 1,4 (each at most {MAX_BATCH_SIZE}).", "max_length": 200})
+    # Lists: JSON arrays on the platform, "a,b" in the shell (and in specs stored before lists).
+    variants: list[str] = field(default=(), metadata={
+        "help": f"From {', '.join(VARIANTS)}. Empty: all of them but assisted, plus assisted when a "
+                "draft model is given. greedy@1 always runs (the baseline).",
+        "max_items": len(VARIANTS), "max_length": 30})
+    # Each size is a full measurement of every variant.
+    batch_sizes: list[int] = field(default=(1,), metadata={
+        "help": f"Batch sizes, e.g. [1, 4] (each at most {MAX_BATCH_SIZE}).",
+        "min": 1, "max": MAX_BATCH_SIZE, "max_items": MAX_BATCH_SIZES})
     max_new_tokens: int = field(default=64, metadata={
         "help": "Most new tokens per prompt; below the model's context length.",
         "min": 1, "max": MAX_NEW_TOKENS, "context": "below"})
@@ -93,18 +83,17 @@ class SpeedSpec:
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range (each field's own bounds
         are checked from its metadata before this)."""
-        names = [n.strip() for n in self.variants.split(",") if n.strip()]
-        unknown = [n for n in names if n not in VARIANTS]
+        unknown = [n for n in self.variants if n not in VARIANTS]
         if unknown:
             raise ValueError(f"variants: unknown variant '{unknown[0]}'; known: {', '.join(VARIANTS)}")
-        _int_list(self.batch_sizes, "batch_sizes")
-        if "assisted" in names and not self.draft:
+        if not self.batch_sizes:
+            raise ValueError("batch_sizes must list at least one size")
+        if "assisted" in self.variants and not self.draft:
             raise ValueError("variants: assisted needs a draft model (draft)")
 
     def variant_names(self, has_draft: bool) -> list[str]:
-        names = [n.strip() for n in self.variants.split(",") if n.strip()]
-        if names:
-            return names
+        if self.variants:
+            return list(self.variants)
         return [n for n in VARIANTS if n != "assisted" or has_draft]
 
 
@@ -118,7 +107,7 @@ def run(ctx: RunContext) -> dict:
     draft_ref = ctx.models.get("draft")
     try:
         variants, skipped = plan_variants(spec.variant_names(draft_ref is not None),
-                                          _int_list(spec.batch_sizes, "batch_sizes"), draft_ref is not None)
+                                          sorted(set(spec.batch_sizes)), draft_ref is not None)
     except ValueError as error:
         raise EvaluationError(str(error)) from None
     plan = MeasurementPlan(spec.warmup, spec.min_repeats, spec.min_seconds, spec.fixed_length)
@@ -150,7 +139,8 @@ METRICS = (
 )
 
 EVALUATOR = registry.register(Evaluator(
-    name="speed", version="1", dataset_kind="prompts", spec_class=SpeedSpec, metrics=METRICS,
-    run=run, queue="gpu", model_params=("draft",), exclusive_device=True, reuse_results=False,
+    name="speed", version="1", dataset_kind=PROMPTS.kind, spec_class=SpeedSpec, metrics=METRICS,
+    run=run, page=PAGE, speed_metric="output_tokens_per_s",
+    queue="gpu", model_params=("draft",), exclusive_device=True, reuse_results=False,
     description="Decoding speed: TTFT, TPOT, ITL and end-to-end percentiles, throughput, peak "
                 "memory, bandwidth utilisation, and speculative (assisted, prompt-lookup) decoding."))

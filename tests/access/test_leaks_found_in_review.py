@@ -23,12 +23,12 @@ def _published_audit_of(model, world):
 
 
 def test_a_published_audit_of_a_private_model_is_hidden_from_those_who_cannot_see_the_model(world):
-    from glassbox.accounts import roles
+    from glassbox.transparency.queries import visible_audits
 
     audit = _published_audit_of(world.priv, world)
-    assert audit not in roles.visible_audits(None) and audit not in roles.visible_audits(world.users["contributor"])
-    assert audit in roles.visible_audits(world.users["owner"]) and audit in roles.visible_audits(world.users["auditor"])
-    assert world.published_audit in roles.visible_audits(None)  # an audit without a model stays public
+    assert audit not in visible_audits(None) and audit not in visible_audits(world.users["contributor"])
+    assert audit in visible_audits(world.users["owner"]) and audit in visible_audits(world.users["auditor"])
+    assert world.published_audit in visible_audits(None)  # an audit without a model stays public
     body = client_for(None).get("/api/audits/").content.decode()
     assert "Priv audit" not in body and "priv" not in body.replace("private", "")
 
@@ -53,8 +53,8 @@ def test_an_auditor_cannot_make_someone_elses_private_model_an_audit_subject(wor
 
 
 def test_the_speed_chart_ignores_speed_runs_the_reader_cannot_see(world, tmp_path):
-    from glassbox.accounts import roles
     from glassbox.evaluations import services
+    from glassbox.evaluations.queries import visible_runs
     from glassbox.leaderboards.speed_chart import latest_speed
     from glassbox.registry.services import create_dataset_with_version
 
@@ -65,8 +65,8 @@ def test_the_speed_chart_ignores_speed_runs_the_reader_cannot_see(world, tmp_pat
                                          uploaded_file_or_path=path)
     run = services.start_run(evaluator="speed", model=world.pub, dataset_version=hidden, params={"variants": "greedy"})
     services.finish_run(run.pk, {"output_tokens_per_s": 99.0, "n": 1})
-    assert latest_speed(["pub"], roles.visible_runs(None)) == {}
-    assert latest_speed(["pub"], roles.visible_runs(world.users["owner"]))["pub"]["tokens_per_s"] == 99.0
+    assert latest_speed(["pub"], visible_runs(None)) == {}
+    assert latest_speed(["pub"], visible_runs(world.users["owner"]))["pub"]["tokens_per_s"] == 99.0
 
 
 def test_an_auditor_who_cannot_see_a_private_model_neither_reads_its_slug_nor_adds_its_card(world):

@@ -58,7 +58,7 @@ def test_the_form_reuses_a_public_run_onto_the_requesters_model_and_pages(reuse_
     page = cora.get(f"/runs/{run.pk}/")
     assert page.status_code == 200
     # The perplexity section reads the run's own per-sample records.
-    assert page.context["document_count"] == 6
+    assert page.context["sections"][0]["data"]["count"] == 6
     assert page.context["reused_from"] == source and f'href="/runs/{source.pk}/"' in page.content.decode()
 
     model_page = cora.get("/models/cora-llama/")

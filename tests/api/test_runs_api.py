@@ -34,7 +34,10 @@ def test_create_run_queues_it(staff, tiny_model, text_version, enqueued, django_
 def test_bad_requests_are_400_with_the_service_message(staff, tiny_model, text_version, payload, message):
     response = staff.post("/api/runs/", payload, format="json")
     assert response.status_code == 400
-    assert message in response.json()["non_field_errors"][0]
+    body = response.json()
+    # An unknown evaluator is the evaluator field's error (it is a choice); the rest the request's.
+    errors = body["evaluator"] if payload["evaluator"] == "nope" else body["non_field_errors"]
+    assert message in errors[0]
 
 
 def test_unknown_model_or_version(staff, tiny_model, text_version):
@@ -84,7 +87,9 @@ def test_detail_has_metrics_with_intervals(anon, tiny_model, text_version):
     body = anon.get(f"/api/runs/{run.pk}/").json()
     assert body["status"] == "succeeded"
     assert body["metrics"] == [{"name": "perplexity", "value": 12.5, "ci_low": 11.0, "ci_high": 14.0, "n": 6,
-                                "direction": "lower"}]
+                                "direction": "lower", "goal": "lower", "target": None,
+                                "goal_label": "lower is better", "unit": "",
+                                "description": "exp of the mean negative log-likelihood per token"}]
 
 
 def test_cancel_is_staff_only(member, staff, tiny_model, text_version):

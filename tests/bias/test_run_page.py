@@ -17,8 +17,8 @@ EVIL = '<script>alert("x")</script>'
 @pytest.fixture
 def bias_run(settings, tmp_path, tiny_model, monkeypatch):
     from glassbox.evaluations import services
+    from glassbox.evaluations.execution import execute
     from glassbox.registry.services import create_dataset_with_version, register_model
-    from workers.execution import execute
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.GLASSBOX_DEVICE = "cpu"
@@ -82,9 +82,9 @@ def test_pairs_sort_by_difference(client, bias_run):
 def test_a_bbq_run_goes_through_the_worker_and_stores_its_metrics(settings, tmp_path, tiny_model,
                                                                  monkeypatch, client):
     from glassbox.evaluations import services
+    from glassbox.evaluations.execution import execute
     from glassbox.evaluations.models import Run
     from glassbox.registry.services import create_dataset_with_version, register_model
-    from workers.execution import execute
 
     from .test_bbq import BBQ
 

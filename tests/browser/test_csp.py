@@ -45,10 +45,10 @@ def charts(model_dir, tmp_path, transactional_db, settings):
     from django.contrib.auth.models import User
 
     from glassbox.evaluations import services as runs
+    from glassbox.evaluations.execution import execute
     from glassbox.leaderboards.services import create_leaderboard
     from glassbox.registry.services import create_dataset_with_version, register_model
     from glassbox.transparency import services as audits
-    from workers.execution import execute
 
     docs = create_dataset_with_version(name="Docs", slug="docs", kind="text", original_name="docs.jsonl",
                                        uploaded_file_or_path=write_jsonl(tmp_path / "docs.jsonl", DOCUMENTS))

@@ -1,7 +1,8 @@
 """A contributor starts a perplexity run from the "New evaluation" form and watches its page reach 100%.
 
 The site's queue is replaced by a list (conftest `enqueued`); once the run page shows the queued
-run, the test plays the worker: `workers.execution.execute` in a thread, as a Celery task would.
+run, the test plays the worker: `glassbox.evaluations.execution.execute` in a thread, as a Celery
+task would.
 The page was loaded before the run started, so only its progress poll can bring it to 100%.
 """
 from __future__ import annotations
@@ -42,7 +43,7 @@ def start_worker(run_id: int, live_server) -> tuple[threading.Thread, list[BaseE
     """Execute the run on a thread, sharing the live server's in-memory SQLite connection if it has one."""
     from django.db import connections
 
-    from workers.execution import execute
+    from glassbox.evaluations.execution import execute
 
     shared = live_server.thread.connections_override
     errors: list[BaseException] = []
@@ -95,8 +96,8 @@ def test_a_run_started_from_the_form_reaches_100_percent(page, live_server, cont
     perplexity = run.metrics.get(name="perplexity")
     row = page.locator("table").first.locator("tbody tr", has=page.locator("td:text-is('perplexity')"))
     expect(row.locator("td").nth(1)).to_have_text(floatformat(perplexity.value, 4))
-    expect(row.locator("td").nth(3)).to_have_text(str(len(DOCUMENTS)))
-    expect(row.locator("td").nth(4)).to_have_text("lower is better")
+    expect(row.locator("td").nth(4)).to_have_text(str(len(DOCUMENTS)))
+    expect(row.locator("td").nth(5)).to_have_text("lower is better")
     expect(page.locator("#bar")).to_have_attribute("style", "width: 100%")
     screenshot(page, "run")
 

@@ -74,9 +74,9 @@ def test_samples_sort_by_codebleu_and_paginate(client, finished_run):
 def test_a_run_through_the_worker_code_path_stores_metrics_and_samples(settings, tmp_path, tiny_model,
                                                                        monkeypatch, metrics, client):
     from glassbox.evaluations import services
+    from glassbox.evaluations.execution import execute
     from glassbox.evaluations.models import Run
     from glassbox.registry.services import create_dataset_with_version, register_model
-    from workers.execution import execute
 
     from .conftest import TASKS
 

@@ -73,9 +73,9 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
 
 
 def test_the_demo_runs_run_after_the_job(demo_var, cheap_training, enqueued):
-    from glassbox.site.demo.training import prepare_demo
+    from glassbox.evaluations import execution
     from glassbox.evaluations.models import Run
-    from workers import execution
+    from glassbox.site.demo.training import prepare_demo
 
     seed_demo(demo_var / "models")
     job = prepare_demo()

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from glassbox.evaluations import services
+from glassbox.evaluations import execution, services
+from glassbox.evaluations.execution import execute
 from glassbox.evaluations.models import Run, SampleRecord
-from workers import execution
-from workers.execution import execute
 
 from .conftest import write_jsonl
 

@@ -126,9 +126,9 @@ def test_a_copy_outlives_its_source(reuse_world):
 
 
 def test_a_reused_run_ranks_on_the_requesters_leaderboard_paired_by_its_records(reuse_world):
-    from glassbox.accounts import roles
     from glassbox.leaderboards.ranking import leaderboard_table
     from glassbox.leaderboards.services import create_leaderboard
+    from glassbox.registry.queries import visible_models
 
     w = reuse_world
     computed_run(w.pub, w.docs, 2.5)
@@ -136,7 +136,7 @@ def test_a_reused_run_ranks_on_the_requesters_leaderboard_paired_by_its_records(
     computed_run(w.olive_second, w.docs_copy, 3.0)
     board = create_leaderboard(slug="copy-ppl", name="Perplexity on the copy", dataset_version=w.docs_copy,
                                evaluator="perplexity", metrics=["perplexity"], primary_metric="perplexity")
-    table = leaderboard_table(board, roles.visible_models(w.cora))
+    table = leaderboard_table(board, visible_models(w.cora))
     [row] = table["rows"]  # olive's private second model is hidden from cora
     assert row["model"] == "cora-llama" and row["cells"]["perplexity"]["value"] == pytest.approx(math.exp(2.5))
     everyone = leaderboard_table(board)

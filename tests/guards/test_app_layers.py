@@ -16,19 +16,6 @@ LAYERS = {"accounts": 0, "registry": 1, "evaluations": 2,
 # a helper imports must sit below every app importing it: no cycle through config.
 CONFIG = "config"
 
-# Upward imports that are still there, each with why it has not moved yet. The guard fails on
-# any import not listed here, and on a listed one that has gone (so the list only shrinks).
-ALLOWED: dict[tuple[str, str], str] = {
-    # The per-table visibility queries (visible_models, visible_runs, visible_leaderboards,
-    # visible_audits, hidden_model_slugs) import each table inside the function. The rule they
-    # share (_open_to) is accounts'; each query belongs in its app's queries.py, a move that
-    # touches about 80 call sites across every app, the API and the tests.
-    ("glassbox.accounts.roles", "registry"): "visibility queries, see above",
-    ("glassbox.accounts.roles", "evaluations"): "visibility queries, see above",
-    ("glassbox.accounts.roles", "leaderboards"): "visibility queries, see above",
-    ("glassbox.accounts.roles", "transparency"): "visibility queries, see above",
-}
-
 
 def imported_modules(source: str, module: str, *, is_package: bool = False) -> set[str]:
     """Return every glassbox module `source` (the module named `module`) imports, at any depth."""
@@ -97,20 +84,28 @@ def current_violations() -> set[tuple[str, str]]:
 
 
 def test_apps_import_only_the_layers_below_them():
-    unexpected = sorted(current_violations() - set(ALLOWED))
+    unexpected = sorted(current_violations())
     assert not unexpected, "upward or sideways imports: " + ", ".join(f"{m} -> {a}" for m, a in unexpected)
 
 
 def test_evaluations_imports_nothing_from_leaderboards():
-    # Stated on its own: no exception may ever be allowed for it (leaderboards read evaluations).
+    # Stated on its own, so its failure names the cycle that matters most (leaderboards read evaluations).
     assert not {(module, app) for module, app in current_violations()
                 if app_of(module) == "evaluations" and app == "leaderboards"}
-    assert not {key for key in ALLOWED if app_of(key[0]) == "evaluations" and key[1] == "leaderboards"}
 
 
-def test_every_allowed_exception_is_still_needed():
-    gone = sorted(set(ALLOWED) - current_violations())
-    assert not gone, f"these imports are gone; take them out of ALLOWED: {gone}"
+def test_no_app_imports_the_workers():
+    # The workers are Celery's shims over the apps (workers.tasks calls evaluations.execution), so
+    # an app importing them would run upwards; config may, to send a message (config.jobs).
+    importing = []
+    for module, path in modules().items():
+        if app_of(module) == CONFIG:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            importing += [module for name in names if name == "workers" or name.startswith("workers.")]
+    assert not importing, importing
 
 
 def test_every_app_has_a_layer():

@@ -50,7 +50,8 @@ def test_the_standard_platform_module_works_in_the_web_process():
 
 
 def test_the_standard_platform_module_works_in_a_worker():
-    result = _python("import workers, django; django.setup(); import workers.tasks, workers.execution, platform; "
+    result = _python("import workers, django; django.setup(); "
+                     "import workers.tasks, glassbox.evaluations.execution, platform; "
                      "print(platform.system(), platform.__file__)",
                      DJANGO_SETTINGS_MODULE="glassbox.config.settings.test")
     assert result.returncode == 0, result.stderr

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from workers import execution
+from glassbox.evaluations import execution
 
 DELAY_S = float(os.environ["GLASSBOX_SAMPLE_DELAY_S"])
 _store = execution._SampleWriter.__call__

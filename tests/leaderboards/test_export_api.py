@@ -76,8 +76,8 @@ def test_csv_and_json_carry_the_table_and_each_metrics_goal(anon, board, seeded)
     rows = _csv_rows(anon.get("/api/leaderboards/ppl/export.csv"))
     assert body["rows"] == table["rows"]
     assert body["leaderboard"] == {**table["leaderboard"], "metric_goals": {
-        "perplexity": {"goal": "lower", "goal_label": "lower is better"},
-        "bits_per_byte": {"goal": "lower", "goal_label": "lower is better"}}}
+        "perplexity": {"goal": "lower", "goal_label": "lower is better", "unit": ""},
+        "bits_per_byte": {"goal": "lower", "goal_label": "lower is better", "unit": ""}}}
     assert [row["model"] for row in rows] == [row["model"] for row in table["rows"]]
     for line, row in zip(rows, body["rows"]):
         assert int(line["rank_group"]) == row["rank_group"] and int(line["run"]) == row["run"]
@@ -100,7 +100,7 @@ def test_a_snapshot_export_carries_the_goals_too(anon, staff, board, seeded):
     response = anon.get(f"/api/snapshots/{uid}/export.json")
     assert response["Content-Disposition"] == f'inline; filename="ppl-{uid}.json"'
     assert response.json()["leaderboard"]["metric_goals"]["perplexity"] == {"goal": "lower",
-                                                                            "goal_label": "lower is better"}
+                                                                            "goal_label": "lower is better", "unit": ""}
     csv_response = anon.get(f"/api/snapshots/{uid}/export.csv")
     assert csv_response["Content-Disposition"] == f'attachment; filename="ppl-{uid}.csv"'
     assert {line["bits_per_byte_goal_label"] for line in _csv_rows(csv_response)} == {"lower is better"}
@@ -115,8 +115,8 @@ def test_a_target_goal_is_exported_as_its_value_and_label():
     table = {"leaderboard": {"evaluator": "bias", "metrics": ["pct_stereotype", "gone"]}, "rows": [row]}
     exported = with_goals(table)
     assert exported["leaderboard"]["metric_goals"] == {
-        "pct_stereotype": {"goal": 50, "goal_label": "closer to 50 is better"},
-        "gone": {"goal": None, "goal_label": ""}}  # a metric its evaluator no longer registers
+        "pct_stereotype": {"goal": 50, "goal_label": "closer to 50 is better", "unit": "%"},
+        "gone": {"goal": None, "goal_label": "", "unit": ""}}  # a metric its evaluator no longer registers
     assert "metric_goals" not in table["leaderboard"]  # a copy: the cached table is left as it was
     (line,) = csv.DictReader(io.StringIO(table_csv(exported), newline=""))
     assert (line["pct_stereotype_goal"], line["pct_stereotype_goal_label"]) == ("50", "closer to 50 is better")

@@ -39,12 +39,13 @@ def test_a_second_read_is_served_from_the_cache_until_a_run_finishes(seeded, mod
 def test_readers_with_other_visibility_get_their_own_table(seeded, models, board, django_user_model):
     from glassbox.accounts import roles
     from glassbox.leaderboards.table_cache import cached_table
+    from glassbox.registry.queries import visible_models
 
     owner = django_user_model.objects.create_user("owner")
     models["a"].owner, models["a"].is_private = owner, True
     models["a"].save()
-    anonymous = cached_table(board, roles.visible_models(None), roles.visibility_scope(None))
-    mine = cached_table(board, roles.visible_models(owner), roles.visibility_scope(owner))
+    anonymous = cached_table(board, visible_models(None), roles.visibility_scope(None))
+    mine = cached_table(board, visible_models(owner), roles.visibility_scope(owner))
     assert "a" not in {row["model"] for row in anonymous["rows"]}
     assert "a" in {row["model"] for row in mine["rows"]}
 

@@ -110,7 +110,7 @@ def test_natural_mode_stops_at_eos_and_counts_it(capsys, speed_models, prompts_f
 @pytest.mark.parametrize("args, message", [
     (["--variants", "beam"], "unknown variant 'beam'"),
     (["--variants", "assisted"], "assisted needs a draft model"),
-    (["--batch-sizes", "0"], "batch_sizes must list integers of at least 1"),
+    (["--batch-sizes", "0"], "parameter 'batch_sizes[0]' must be at least 1, got 0"),
     (["--min-repeats", "0"], "parameter 'min_repeats' must be at least 1"),
 ])
 def test_bad_options_end_with_a_one_line_error(capsys, speed_models, prompts_file, args, message):

@@ -47,8 +47,8 @@ def test_the_draft_is_named_by_slug_and_every_request_measures_anew(registered):
 
 def test_a_speed_run_on_the_worker_path_stores_variants_and_metrics(client, registered):
     from glassbox.evaluations import services
+    from glassbox.evaluations.execution import execute
     from glassbox.evaluations.models import Run
-    from workers.execution import execute
 
     run = services.start_run(evaluator="speed", model=registered["target"],
                              dataset_version=registered["version"], params={**PARAMS, "draft": "draft"})
@@ -96,8 +96,7 @@ def test_a_resumed_run_keeps_finished_variants(speed_models, prompts_file):
 def test_execute_takes_the_device_lock_exclusively_for_a_speed_run(registered, monkeypatch):
     from contextlib import contextmanager
 
-    from glassbox.evaluations import services
-    from workers import execution
+    from glassbox.evaluations import execution, services
 
     taken = []
 
@@ -114,7 +113,7 @@ def test_execute_takes_the_device_lock_exclusively_for_a_speed_run(registered, m
 
 
 def test_a_speed_run_holds_the_device_alone(settings, tmp_path):
-    from workers.device_lock import device_lock, lock_path
+    from glassbox.evaluations.device_lock import device_lock, lock_path
 
     settings.VAR_DIR = tmp_path
 

@@ -96,9 +96,9 @@ def test_a_failing_variant_is_reported_and_the_measured_ones_are_kept(capsys, gp
 def test_the_run_page_shows_the_failed_variant_with_its_message(client, settings, tmp_path, monkeypatch,
                                                                 gpt2_128, long_prompts, no_reserve):
     from glassbox.evaluations import services
+    from glassbox.evaluations.execution import execute
     from glassbox.evaluations.models import Run
     from glassbox.registry.services import create_dataset_with_version, register_model
-    from workers.execution import execute
 
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.GLASSBOX_DEVICE = "cpu"

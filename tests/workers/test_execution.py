@@ -7,9 +7,9 @@ import socket
 import pytest
 
 from glassbox.evaluations import services
+from glassbox.evaluations.execution import execute
 from glassbox.evaluations.models import MetricResult, Run, SampleRecord
 from tests.evaluations.conftest import DOCUMENTS, TINY_CONTEXT
-from workers.execution import execute
 
 pytestmark = pytest.mark.django_db
 METRICS = {"perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"}

@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 from glassbox.evaluations import services
+from glassbox.evaluations.execution import execute
 from glassbox.evaluations.models import Run
 from glassbox.registry.services import register_model
-from workers.execution import execute
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from glassbox.evaluations import services
+from glassbox.evaluations import execution, services
+from glassbox.evaluations.execution import execute
 from glassbox.evaluations.models import Run, SampleRecord
 from tests.evaluations.conftest import DOCUMENTS
-from workers import execution
-from workers.execution import execute
 
 pytestmark = pytest.mark.django_db
 # The smallest batches make the smallest resumable groups: with six documents a worker that dies

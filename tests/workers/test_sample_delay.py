@@ -20,7 +20,7 @@ def test_no_production_module_knows_the_sample_delay():
 
 @pytest.mark.django_db
 def test_a_drill_worker_sleeps_after_each_stored_sample(monkeypatch):
-    from workers import execution
+    from glassbox.evaluations import execution
 
     stored, slept = [], []
     monkeypatch.setattr(execution, "_write", lambda write, *args: stored.append(args))

@@ -1,4 +1,4 @@
-"""The Celery tasks are thin: they take ids, tolerate extra arguments, and hand over to `execution`."""
+"""The Celery tasks are thin: they take ids, tolerate extra arguments, and hand over to glassbox.evaluations.execution."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,9 +7,9 @@ import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
-from glassbox.evaluations import services
+from glassbox.evaluations import execution, services
 from glassbox.evaluations.models import Run
-from workers import execution, tasks
+from workers import tasks
 from workers.app import app
 
 # The real enqueue, taken before the tests' fixture swaps it for a recorder.

@@ -1,4 +1,4 @@
-"""The one place that decides who may do what; views, the API, exports and templates ask here.
+"""Who may do what: the role predicates views, the API, exports and templates ask.
 
 - anyone (anonymous too) reads public models, datasets, runs, leaderboards, snapshots and
   published audits;
@@ -8,15 +8,18 @@
 - an *administrator* (a staff user or superuser) may do everything. trust_remote_code and
   allow_pickle_weights stay settable in the admin only (superusers), never from the site or API.
 
-A private model or dataset is visible only to its owner and to administrators. Visibility is a
-queryset filter (never a loop in Python), so a list costs the same queries however many private
-objects exist; a run, leaderboard or snapshot is hidden when what it is about is hidden.
+A private model or dataset is visible only to its owner and to administrators. That rule is
+`open_to` here; the queries applying it to each table live in the app owning the table
+(registry.queries.visible_models / visible_datasets / visible_dataset_versions,
+evaluations.queries.visible_runs, leaderboards.visibility.visible_leaderboards,
+transparency.queries.visible_audits), since accounts sits below every app and imports none of
+them. Visibility is a queryset filter (never a loop in Python), so a list costs the same queries
+however many private objects exist; a run, leaderboard or snapshot is hidden when what it is
+about is hidden.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 CONTRIBUTOR = "contributor"
 AUDITOR = "auditor"
@@ -61,88 +64,16 @@ def can_audit(user) -> bool:
     return is_admin(user) or has_role(user, AUDITOR)
 
 
-def _open_to(user, prefix: str = "") -> Q:
-    """Return the condition "public, or owned by `user`" on the object at `prefix`."""
+def open_to(user, prefix: str = "") -> Q:
+    """Return the condition "public, or owned by `user`" on the object at `prefix`.
+
+    The one rule every app's visibility query is built from (registry.queries.visible_models,
+    evaluations.queries.visible_runs, ...). Administrators see everything: those queries skip it.
+    """
     condition = Q(**{f"{prefix}is_private": False})
     if _signed_in(user):
         condition |= Q(**{f"{prefix}owner_id": user.pk})
     return condition
-
-
-def visible_models(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Return the models `user` may see (narrowing `queryset` when given)."""
-    from glassbox.registry.models import Model
-
-    queryset = Model.objects.all() if queryset is None else queryset
-    return queryset if is_admin(user) else queryset.filter(_open_to(user))
-
-
-def visible_datasets(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Return the datasets `user` may see (narrowing `queryset` when given)."""
-    from glassbox.registry.models import Dataset
-
-    queryset = Dataset.objects.all() if queryset is None else queryset
-    return queryset if is_admin(user) else queryset.filter(_open_to(user))
-
-
-def visible_dataset_versions(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Return the dataset versions of datasets `user` may see."""
-    from glassbox.registry.models import DatasetVersion
-
-    queryset = DatasetVersion.objects.all() if queryset is None else queryset
-    return queryset if is_admin(user) else queryset.filter(_open_to(user, "dataset__"))
-
-
-def visible_runs(user, queryset: QuerySet | None = None, prefix: str = "") -> QuerySet:
-    """Return the runs `user` may see: both the model and the dataset must be visible.
-
-    `prefix` narrows another table by its run (e.g. "run__" for metric results).
-    """
-    from glassbox.evaluations.models import Run
-
-    queryset = Run.objects.all() if queryset is None else queryset
-    if is_admin(user):
-        return queryset
-    return queryset.filter(_open_to(user, f"{prefix}model__") & _open_to(user, f"{prefix}dataset_version__dataset__"))
-
-
-def visible_leaderboards(user, queryset: QuerySet | None = None, prefix: str = "") -> QuerySet:
-    """Return the leaderboards `user` may see: a leaderboard on a hidden dataset is hidden whole.
-
-    `prefix` narrows another table by its leaderboard (e.g. "leaderboard__" for snapshots).
-    """
-    from glassbox.leaderboards.models import Leaderboard
-
-    queryset = Leaderboard.objects.all() if queryset is None else queryset
-    return queryset if is_admin(user) else queryset.filter(_open_to(user, f"{prefix}dataset_version__dataset__"))
-
-
-def visible_audits(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Return the audits `user` may see: auditors see every audit; everyone else the published ones
-    whose subject is not a model hidden from them."""
-    from glassbox.transparency.models import Audit
-
-    queryset = Audit.objects.all() if queryset is None else queryset
-    if can_audit(user):
-        return queryset
-    return queryset.filter(Q(published_at__isnull=False)
-                           & (Q(subject__model__isnull=True) | _open_to(user, "subject__model__")))
-
-
-def hidden_model_slugs(user, slugs: Iterable[str]) -> set[str]:
-    """Return which of `slugs` name models `user` may not see (one query; none for administrators)."""
-    from glassbox.registry.models import Model
-
-    slugs = set(slugs)
-    if not slugs or is_admin(user):
-        return set()
-    return set(Model.objects.filter(slug__in=slugs, is_private=True).exclude(_open_to(user))
-               .values_list("slug", flat=True))
-
-
-def can_see_model(user, model) -> bool:
-    """Return True when `user` may see this one model (the rule of visible_models, without a query)."""
-    return is_admin(user) or not model.is_private or owns(user, model)
 
 
 def owns(user, obj) -> bool:

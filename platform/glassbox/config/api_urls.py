@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from glassbox.evaluations.api import ResultViewSet, RunViewSet
+from glassbox.evaluations.catalogue_api import EvaluatorViewSet
 from glassbox.leaderboards import export_api
 from glassbox.leaderboards.api import LeaderboardViewSet, SnapshotViewSet
 from glassbox.registry.api import DatasetViewSet, ModelViewSet
@@ -14,6 +15,7 @@ from glassbox.transparency.api import AuditViewSet, ChecklistViewSet
 router = DefaultRouter()
 router.register("models", ModelViewSet, basename="model")
 router.register("datasets", DatasetViewSet, basename="dataset")
+router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("runs", RunViewSet, basename="run")
 router.register("results", ResultViewSet, basename="result")
 router.register("leaderboards", LeaderboardViewSet, basename="leaderboard")

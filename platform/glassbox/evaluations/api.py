@@ -5,12 +5,13 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from evaluators import registry as evaluator_registry
 from glassbox.accounts import roles
 from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
@@ -18,12 +19,29 @@ from glassbox.registry import queries as registry_queries
 
 from . import services
 from .models import MetricResult, Run
+from .queries import visible_runs
 
 
-class MetricSerializer(serializers.ModelSerializer):
+class GoalFields(serializers.Serializer):
+    """What "better" is for a metric, and what it measures, as its evaluator registers it."""
+
+    goal = serializers.SerializerMethodField(help_text='"higher", "lower", or the target value (a number).')
+    target = serializers.FloatField(read_only=True, allow_null=True,
+                                    help_text="The value the metric should reach; null for higher/lower.")
+    goal_label = serializers.CharField(read_only=True, help_text='e.g. "closer to 50 is better".')
+    unit = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+
+    @extend_schema_field({"oneOf": [{"type": "string", "enum": ["higher", "lower"]}, {"type": "number"}]})
+    def get_goal(self, result: MetricResult) -> str | float:
+        return result.goal
+
+
+class MetricSerializer(GoalFields, serializers.ModelSerializer):
     class Meta:
         model = MetricResult
-        fields = ["name", "value", "ci_low", "ci_high", "n", "direction"]
+        fields = ["name", "value", "ci_low", "ci_high", "n", "direction", "goal", "target", "goal_label",
+                  "unit", "description"]
         read_only_fields = fields
 
 
@@ -44,7 +62,7 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class RunCreateSerializer(serializers.Serializer):
-    evaluator = serializers.CharField(max_length=100)
+    evaluator = serializers.ChoiceField(choices=(), help_text="A registered evaluator (GET /api/evaluators/).")
     model = serializers.SlugField(help_text="The model's slug.")
     dataset = serializers.SlugField(help_text="The dataset's slug.")
     dataset_version = serializers.IntegerField(required=False, min_value=1,
@@ -52,8 +70,16 @@ class RunCreateSerializer(serializers.Serializer):
     params = JSONObjectField(required=False, default=dict)
     force = serializers.BooleanField(required=False, default=False)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The evaluators registered now (the schema reads them too), so a new one needs no change here.
+        names = evaluator_registry.names()
+        field = self.fields["evaluator"]
+        field.choices = names
+        field.error_messages["invalid_choice"] = "no evaluator named '{input}'; known: " + ", ".join(names)
 
-class ResultSerializer(serializers.ModelSerializer):
+
+class ResultSerializer(GoalFields, serializers.ModelSerializer):
     run = serializers.IntegerField(source="run_id", read_only=True)
     evaluator = serializers.CharField(source="run.evaluator", read_only=True)
     model = serializers.CharField(source="run.model.slug", read_only=True)
@@ -64,7 +90,7 @@ class ResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = MetricResult
         fields = ["id", "run", "evaluator", "model", "dataset", "dataset_version", "fingerprint", "name", "value",
-                  "ci_low", "ci_high", "n", "direction"]
+                  "ci_low", "ci_high", "n", "direction", "goal", "target", "goal_label", "unit", "description"]
         read_only_fields = fields
 
 
@@ -121,7 +147,7 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = RunSerializer
 
     def get_queryset(self):
-        queryset = (roles.visible_runs(self.request.user).select_related("model", "dataset_version__dataset")
+        queryset = (visible_runs(self.request.user).select_related("model", "dataset_version__dataset")
                     .prefetch_related("metrics").order_by("-created_at", "-id"))
         return filter_runs(queryset, self.request.query_params) if self.action == "list" else queryset
 
@@ -169,7 +195,7 @@ class ResultViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResultSerializer
 
     def get_queryset(self):
-        queryset = (roles.visible_runs(self.request.user, MetricResult.objects.all(), prefix="run__")
+        queryset = (visible_runs(self.request.user, MetricResult.objects.all(), prefix="run__")
                     .select_related("run__model", "run__dataset_version__dataset")
                     .order_by("-run__created_at", "-run_id", "name"))
         if self.action != "list":

@@ -9,9 +9,6 @@ difference of the stored values and says that no paired test was possible.
 """
 from __future__ import annotations
 
-import math
-from typing import Callable
-
 from django.db.models import QuerySet
 
 from evaluators import registry as evaluator_registry
@@ -29,32 +26,6 @@ SEED = 0
 
 class ComparisonError(ValueError):
     """Two runs that cannot be compared; the message says why."""
-
-
-def _bits_per_byte(record: dict) -> float:
-    return record["nll"] / record["bytes"] / math.log(2)
-
-
-def _codebleu_or_match(record: dict) -> float:
-    scores = record["scores"]
-    return scores["codebleu"] if scores.get("codebleu") is not None else scores["exact_match"]
-
-
-def _ll_gap(record: dict) -> float:
-    return record["ll_more"] - record["ll_less"]
-
-
-def _bbq_correct(record: dict) -> float:
-    return float(record["choice"] == record["label"])
-
-
-# What one sample scores, per evaluator, for "the samples where the runs differ most".
-SAMPLE_SCORES: dict[str, tuple[str, Callable[[dict], float]]] = {
-    "perplexity": ("bits per byte", _bits_per_byte),
-    "codegen": ("CodeBLEU (exact match when absent)", _codebleu_or_match),
-    "bias": ("log-likelihood gap, more minus less stereotyped", _ll_gap),
-    "bbq": ("correct answer (1 or 0)", _bbq_correct),
-}
 
 
 def check_comparable(a: Run, b: Run) -> None:
@@ -119,14 +90,16 @@ def metric_rows(a: Run, b: Run, shared: list[str], records_a: dict, records_b: d
 def sample_rows(evaluator: str, shared: list[str], records_a: dict, records_b: dict, index: dict[str, int],
                 limit: int = TOP_SAMPLES) -> tuple[str, list[dict]]:
     """Return the per-sample score's label and the `limit` shared samples with the largest |B - A|."""
-    if evaluator not in SAMPLE_SCORES:
+    # What one sample scores is the evaluator's to say (Evaluator.sample_score).
+    declared = evaluator_registry.get(evaluator).sample_score if evaluator in evaluator_registry.names() else None
+    if declared is None:
         return "", []
-    label, score = SAMPLE_SCORES[evaluator]
+    label, score = declared.label, declared.value
     rows = []
     for key in shared:
         try:
             value_a, value_b = score(records_a[key]), score(records_b[key])
-        except (KeyError, TypeError, ZeroDivisionError):
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
             continue  # a record without the fields (an older format) cannot be scored
         rows.append({"key": key, "index": index[key], "a": value_a, "b": value_b, "diff": value_b - value_a,
                      "text_a": _text(records_a[key]), "text_b": _text(records_b[key])})
@@ -157,7 +130,7 @@ def compare_runs(a: Run, b: Run) -> dict:
 def candidates(run: Run, runs: QuerySet[Run] | None = None, limit: int = 50) -> list[Run]:
     """Return other succeeded runs of the same evaluator on the same dataset version, newest first.
 
-    `runs` is what the visitor may see (accounts.roles.visible_runs); every run when None.
+    `runs` is what the visitor may see (evaluations.queries.visible_runs); every run when None.
     """
     runs = Run.objects.all() if runs is None else runs
     return list(runs.filter(evaluator=run.evaluator, dataset_version_id=run.dataset_version_id,

@@ -5,8 +5,8 @@ import json
 from django import forms
 
 from evaluators import registry as evaluator_registry
-from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion, Model
+from glassbox.registry.queries import visible_dataset_versions, visible_models
 
 
 class RunForm(forms.Form):
@@ -20,8 +20,8 @@ class RunForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Only what the user may see can be chosen: a private model is no one else's to evaluate.
-        self.fields["model"].queryset = roles.visible_models(user, self.fields["model"].queryset)
-        self.fields["dataset_version"].queryset = roles.visible_dataset_versions(
+        self.fields["model"].queryset = visible_models(user, self.fields["model"].queryset)
+        self.fields["dataset_version"].queryset = visible_dataset_versions(
             user, self.fields["dataset_version"].queryset)
         self.fields["evaluator"].choices = [(name, name) for name in evaluator_registry.names()]
 

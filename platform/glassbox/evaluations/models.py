@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from evaluators import registry as evaluator_registry
 from evaluators.core.base import Metric
 from glassbox.registry.models import DatasetVersion, Model
 
@@ -110,6 +111,21 @@ class MetricResult(models.Model):
     @property
     def goal_label(self) -> str:
         return self.metric.goal_label()
+
+    @property
+    def registered(self) -> Metric | None:
+        """The metric as its evaluator registers it (unit, description); None if no longer known."""
+        return evaluator_registry.find_metric(self.run.evaluator, self.name)
+
+    @property
+    def unit(self) -> str:
+        registered = self.registered
+        return registered.unit if registered else ""
+
+    @property
+    def description(self) -> str:
+        registered = self.registered
+        return registered.description if registered else ""
 
 
 def goal_fields(metric: Metric) -> dict:

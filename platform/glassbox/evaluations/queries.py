@@ -1,9 +1,25 @@
-"""Reads of runs and results for views, commands and workers."""
+"""Reads of runs and results for views, commands and workers, and which runs a reader may see."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from glassbox.accounts import roles
+
 from .models import Run, SampleRecord
+
+
+def visible_runs(user, queryset: QuerySet | None = None, prefix: str = "") -> QuerySet:
+    """Return the runs `user` may see: both the model and the dataset must be visible.
+
+    `prefix` narrows another table by its run (e.g. "run__" for metric results).
+    """
+    queryset = Run.objects.all() if queryset is None else queryset
+    if roles.is_admin(user):
+        return queryset
+    # The registry's rule for models and datasets (registry.queries.visible_models and
+    # visible_datasets), applied through the run's foreign keys so it stays one filter.
+    return queryset.filter(roles.open_to(user, f"{prefix}model__")
+                           & roles.open_to(user, f"{prefix}dataset_version__dataset__"))
 
 
 def run_list(*, status: str | None = None, evaluator: str | None = None) -> QuerySet[Run]:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from evaluators import registry as evaluator_registry
 from evaluators.core.base import Evaluator, SpecError, spec_to_dict
-from glassbox.accounts import roles
 from glassbox.registry.models import DatasetVersion, Model
+from glassbox.registry.queries import visible_models
 
 from .fingerprint import unstorable_parameters
 
@@ -69,7 +69,7 @@ def _named_models(entry: Evaluator, spec: dict, user=None) -> dict[str, dict]:
 
     A person may only name models they can see; the system (user None) any model.
     """
-    candidates = Model.objects.all() if user is None else roles.visible_models(user)
+    candidates = Model.objects.all() if user is None else visible_models(user)
     identities = {}
     for name in entry.model_params:
         slug = spec.get(name)

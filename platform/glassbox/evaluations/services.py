@@ -9,12 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
-from glassbox.accounts import roles
 from glassbox.config import jobs
 from glassbox.registry.models import DatasetVersion, Model
 
 from .fingerprint import fingerprint
 from .models import MetricResult, Run, SampleRecord, goal_fields
+from .queries import visible_runs
 from .requests import RequestError, check_request
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
     - a run of this model on this dataset version (succeeded, queued or running) is returned as
       it is: whoever may request the pair may see its runs;
     - else the newest succeeded run with the fingerprint that `user` may see
-      (accounts.roles.visible_runs; public runs only when the system starts it, user None) is
+      (queries.visible_runs; public runs only when the system starts it, user None) is
       copied into a new succeeded run of this model and dataset version, `reused_from` naming
       the source. A copy (metric results, per-sample records, summary, environment) rather
       than a pointer: pages, leaderboards, rank groups and comparisons read results and records
@@ -75,7 +75,7 @@ def _reuse(print_: str, *, model: Model, dataset_version: DatasetVersion, user=N
     own = equal.filter(model=model, dataset_version=dataset_version).order_by("-created_at", "-id").first()
     if own is not None:
         return own
-    source = (roles.visible_runs(user, equal.filter(status=Run.Status.SUCCEEDED))
+    source = (visible_runs(user, equal.filter(status=Run.Status.SUCCEEDED))
               .order_by("-finished_at", "-id").first())
     return None if source is None else _copy_results(source, model=model, dataset_version=dataset_version,
                                                      user=user)

@@ -7,6 +7,7 @@ from . import views
 app_name = "evaluations"
 urlpatterns = [
     # The home page and the demo job's progress live in glassbox.site, under this namespace.
+    path("evaluators/", views.evaluator_list, name="evaluator-list"),
     path("runs/", views.run_list, name="run-list"),
     path("runs/new/", views.run_create, name="run-create"),
     path("runs/<id:run_id>/", views.run_detail, name="run-detail"),

@@ -14,22 +14,28 @@ from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
 
 from . import comparison, queries, services
+from .catalogue import catalogue, parameter_rows
 from .forms import RunForm
 from .models import Run
 from .requests import RequestError
-from .run_pages import extra_context
+from .run_pages import page_sections
+
+
+def evaluator_list(request: HttpRequest) -> HttpResponse:
+    evaluators = [{**entry, "parameter_rows": parameter_rows(entry["parameters"])} for entry in catalogue()]
+    return render(request, "evaluations/evaluator_list.html", {"evaluators": evaluators})
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
-    runs = roles.visible_runs(request.user, queries.run_list(status=status))[:200]
+    runs = queries.visible_runs(request.user, queries.run_list(status=status))[:200]
     return render(request, "evaluations/run_list.html",
                   {"runs": runs, "status": status, "statuses": Run.Status.values})
 
 
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
-        run = queries.run_detail(run_id, roles.visible_runs(request.user))
+        run = queries.run_detail(run_id, queries.visible_runs(request.user))
     except Run.DoesNotExist:
         raise Http404("no such run") from None
     entry = None
@@ -37,12 +43,12 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         entry = evaluator_registry.get(run.evaluator)
     return render(request, "evaluations/run_detail.html", {
         "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
-        "metrics": run.metrics.all(), **extra_context(run, request),
-        "compare_with": (comparison.candidates(run, roles.visible_runs(request.user))
+        "metrics": run.metrics.all(), **page_sections(run, request),
+        "compare_with": (comparison.candidates(run, queries.visible_runs(request.user))
                          if run.status == Run.Status.SUCCEEDED else []),
         "can_cancel": roles.can_cancel_run(request.user, run),
         # A reused run links its source only for a reader who may see it.
-        "reused_from": (roles.visible_runs(request.user).filter(pk=run.reused_from_id).first()
+        "reused_from": (queries.visible_runs(request.user).filter(pk=run.reused_from_id).first()
                         if run.reused_from_id else None),
     })
 
@@ -57,7 +63,7 @@ def run_compare_pick(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpResponse:
-    visible = roles.visible_runs(request.user, queries.run_list())
+    visible = queries.visible_runs(request.user, queries.run_list())
     runs = {run.pk: run for run in visible.prefetch_related("metrics").filter(pk__in=[run_id, other_id])}
     if run_id not in runs or other_id not in runs:
         raise Http404("no such run")
@@ -70,7 +76,7 @@ def run_compare(request: HttpRequest, run_id: int, other_id: int) -> HttpRespons
 
 
 def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
-    run = get_object_or_404(roles.visible_runs(request.user, queries.run_list()), pk=run_id)
+    run = get_object_or_404(queries.visible_runs(request.user, queries.run_list()), pk=run_id)
     return JsonResponse(queries.run_as_dict(run))
 
 
@@ -93,7 +99,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
 @role_required(roles.can_contribute)
 @require_POST
 def run_cancel(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = get_object_or_404(roles.visible_runs(request.user), pk=run_id)
+    run = get_object_or_404(queries.visible_runs(request.user), pk=run_id)
     if not roles.can_cancel_run(request.user, run):
         raise PermissionDenied("only the run's requester or an administrator may cancel it")
     run = services.cancel_run(run)

@@ -15,7 +15,7 @@ from glassbox.registry import queries as registry_queries
 from . import services
 from .models import Leaderboard, Snapshot
 from .table_cache import cached_table
-from .visibility import visible_tables
+from .visibility import visible_leaderboards, visible_tables
 
 
 class LeaderboardSerializer(serializers.ModelSerializer):
@@ -66,7 +66,7 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     lookup_field = "slug"
 
     def get_queryset(self):
-        return roles.visible_leaderboards(self.request.user,
+        return visible_leaderboards(self.request.user,
                                           Leaderboard.objects.select_related("dataset_version__dataset"))
 
     def get_serializer_class(self):
@@ -90,7 +90,7 @@ class LeaderboardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def table(self, request, slug=None):
-        return Response(cached_table(self.get_object(), roles.visible_models(request.user),
+        return Response(cached_table(self.get_object(), registry_queries.visible_models(request.user),
                                      roles.visibility_scope(request.user)))
 
     @extend_schema(request=SnapshotCreateSerializer, responses={201: SnapshotSerializer})
@@ -111,7 +111,7 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "uid"
 
     def get_queryset(self):
-        return roles.visible_leaderboards(self.request.user, Snapshot.objects.select_related("leaderboard"),
+        return visible_leaderboards(self.request.user, Snapshot.objects.select_related("leaderboard"),
                                           prefix="leaderboard__")
 
     def get_serializer(self, instance=None, *args, **kwargs):

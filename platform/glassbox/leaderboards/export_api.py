@@ -21,11 +21,12 @@ from rest_framework.views import APIView
 
 from glassbox.accounts import roles
 from glassbox.config.api_throttling import ThrottledTokenAuthentication
+from glassbox.registry.queries import visible_models
 
 from .exports import CSVTableRenderer, JSONTableRenderer, json_bytes, with_goals
 from .models import Leaderboard, Snapshot
 from .table_cache import cached_export, cached_table
-from .visibility import visible_table
+from .visibility import visible_leaderboards, visible_table
 
 TABLE_SCHEMA = {
     "type": "object",
@@ -89,12 +90,12 @@ class _Export(APIView):
         return Response(body, headers={"Content-Disposition": f'{self.disposition}; filename="{filename}.{extension}"'})
 
     def leaderboard(self, slug: str) -> Leaderboard:
-        boards = roles.visible_leaderboards(self.request.user, Leaderboard.objects.all())
+        boards = visible_leaderboards(self.request.user, Leaderboard.objects.all())
         return get_object_or_404(boards.select_related("dataset_version__dataset"), slug=slug)
 
     def snapshot(self, uid: str) -> Snapshot:
         # DRF's get_object_or_404 answers 404 (not a server error) to a uid that is not a UUID.
-        snapshots = roles.visible_leaderboards(self.request.user, Snapshot.objects.all(), prefix="leaderboard__")
+        snapshots = visible_leaderboards(self.request.user, Snapshot.objects.all(), prefix="leaderboard__")
         return get_object_or_404(snapshots.select_related("leaderboard"), uid=uid)
 
     def snapshot_table(self, snapshot: Snapshot) -> dict:
@@ -110,7 +111,7 @@ class LeaderboardCSV(_Export):
                    summary="The ranked table as CSV (rows of models hidden from the reader left out)")
     def get(self, request, slug: str) -> Response:
         user = request.user
-        table = cached_table(self.leaderboard(slug), roles.visible_models(user), roles.visibility_scope(user))
+        table = cached_table(self.leaderboard(slug), visible_models(user), roles.visibility_scope(user))
         return self.download(with_goals(table), slug)
 
 
@@ -123,7 +124,7 @@ class LeaderboardJSON(_Export):
     def get(self, request, slug: str) -> Response:
         user = request.user
         # The rendered bytes are cached beside the table: the same body for every reader of one scope.
-        body = cached_export(self.leaderboard(slug), roles.visible_models(user), roles.visibility_scope(user),
+        body = cached_export(self.leaderboard(slug), visible_models(user), roles.visibility_scope(user),
                              "json", lambda table: json_bytes(with_goals(table)))
         return self.download(body, slug)
 

@@ -8,11 +8,12 @@ from rest_framework.renderers import BaseRenderer
 from evaluators import registry
 from glassbox.config.csv_export import csv_text
 
-NO_GOAL = {"goal": None, "goal_label": ""}
+NO_GOAL = {"goal": None, "goal_label": "", "unit": ""}
 
 
 def metric_goals(table: dict) -> dict[str, dict]:
-    """Return each column's goal ("higher", "lower" or the target value) and its label, by metric name.
+    """Return each column's goal ("higher", "lower" or the target value), its label and its unit, by
+    metric name.
 
     Read from the evaluator's registration: a snapshot frozen before goals were exported still gets
     them, and a metric its evaluator no longer registers gets none instead of failing the download.
@@ -29,7 +30,7 @@ def metric_goals(table: dict) -> dict[str, dict]:
         except KeyError:
             goals[name] = dict(NO_GOAL)
         else:
-            goals[name] = {"goal": metric.goal, "goal_label": metric.goal_label()}
+            goals[name] = {"goal": metric.goal, "goal_label": metric.goal_label(), "unit": metric.unit}
     return goals
 
 

@@ -114,7 +114,7 @@ def _overlap(leader: dict, row: dict, metric: str, goal: Metric | None = None) -
 def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) -> dict:
     """Return the leaderboard as a JSON-ready dict (the same dict the exports and page use).
 
-    `models` ranks only those models (accounts.roles.visible_models of the reader); all when None.
+    `models` ranks only those models (registry.queries.visible_models of the reader); all when None.
     """
     primary = leaderboard.primary_metric
     goal = metric_of(leaderboard.evaluator, primary)

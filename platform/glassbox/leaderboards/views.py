@@ -10,11 +10,14 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from glassbox.accounts import roles
+from glassbox.evaluations.queries import visible_runs
+from glassbox.registry.queries import visible_models
 
+from .exports import metric_goals
 from .models import Leaderboard, Snapshot
 from .speed_chart import quality_speed_chart
 from .table_cache import cached_table
-from .visibility import visible_table
+from .visibility import visible_leaderboards, visible_table
 
 
 def _reader(request: HttpRequest):
@@ -31,17 +34,17 @@ def _reader(request: HttpRequest):
 
 
 def _leaderboard(request: HttpRequest, slug: str) -> Leaderboard:
-    boards = roles.visible_leaderboards(_reader(request), Leaderboard.objects.all())
+    boards = visible_leaderboards(_reader(request), Leaderboard.objects.all())
     return get_object_or_404(boards.select_related("dataset_version__dataset"), slug=slug)
 
 
 def _table(request: HttpRequest, board: Leaderboard) -> dict:
     reader = _reader(request)
-    return cached_table(board, roles.visible_models(reader), roles.visibility_scope(reader))
+    return cached_table(board, visible_models(reader), roles.visibility_scope(reader))
 
 
 def _snapshot(request: HttpRequest, uid) -> Snapshot:
-    snapshots = roles.visible_leaderboards(_reader(request), Snapshot.objects.all(), prefix="leaderboard__")
+    snapshots = visible_leaderboards(_reader(request), Snapshot.objects.all(), prefix="leaderboard__")
     return get_object_or_404(snapshots.select_related("leaderboard"), uid=uid)
 
 
@@ -71,14 +74,16 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
              "minus": [None if cell["ci_low"] is None else cell["value"] - cell["ci_low"] for cell in cells]}
     snapshots = [] if snapshot else board.snapshots.all()[:20]
     # Speed runs are live data: a snapshot shows what it froze and nothing measured since.
-    speed = None if snapshot else quality_speed_chart(table, roles.visible_runs(_reader(request)))
+    speed = None if snapshot else quality_speed_chart(table, visible_runs(_reader(request)))
+    goals = metric_goals(table)
+    headers = [{"name": metric, **goals[metric]} for metric in metrics]
     return render(request, "leaderboards/leaderboard_detail.html",
                   {"leaderboard": board, "table": table, "chart": chart, "snapshot": snapshot,
-                   "snapshots": snapshots, "speed_chart": speed})
+                   "snapshots": snapshots, "speed_chart": speed, "headers": headers})
 
 
 def leaderboard_list(request: HttpRequest) -> HttpResponse:
-    boards = roles.visible_leaderboards(request.user, Leaderboard.objects.select_related("dataset_version__dataset"))
+    boards = visible_leaderboards(request.user, Leaderboard.objects.select_related("dataset_version__dataset"))
     return render(request, "leaderboards/leaderboard_list.html", {"leaderboards": boards})
 
 

@@ -1,4 +1,7 @@
-"""Tables as a reader may see them: rows of models hidden from the reader are left out.
+"""What a reader may see of leaderboards: which boards and snapshots, and which rows of their tables.
+
+A leaderboard (and its snapshots) is hidden whole when its dataset is hidden from the reader.
+In a table, rows of models hidden from the reader are left out.
 
 A live table is ranked over the visible models only (ranking.leaderboard_table's `models`), so
 its rank groups never lean on a hidden model. A snapshot is frozen, so its rows of now-hidden
@@ -10,13 +13,29 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from glassbox.accounts import roles
+from glassbox.registry.queries import hidden_model_slugs
+
+from .models import Leaderboard
+
+
+def visible_leaderboards(user, queryset: QuerySet | None = None, prefix: str = "") -> QuerySet:
+    """Return the leaderboards `user` may see: a leaderboard on a hidden dataset is hidden whole.
+
+    `prefix` narrows another table by its leaderboard (e.g. "leaderboard__" for snapshots).
+    """
+    queryset = Leaderboard.objects.all() if queryset is None else queryset
+    if roles.is_admin(user):
+        return queryset
+    return queryset.filter(roles.open_to(user, f"{prefix}dataset_version__dataset__"))
 
 
 def visible_tables(user, tables: Iterable[dict]) -> list[dict]:
     """Return copies of `tables` without the rows `user` may not see (one query for all of them)."""
     tables = list(tables)
-    hidden = roles.hidden_model_slugs(user, {row["model"] for table in tables for row in table.get("rows", [])})
+    hidden = hidden_model_slugs(user, {row["model"] for table in tables for row in table.get("rows", [])})
     return [_without(table, hidden) for table in tables]
 
 

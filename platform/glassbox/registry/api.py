@@ -7,10 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from evaluators.core.datasets import kind_choices
 from glassbox.accounts import roles
 from glassbox.config.api_schema import ANY_PATH_SEGMENT
 
-from . import services
+from . import queries, services
 from .bounds import MAX_DESCRIPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS
 from .errors import RegistrationError
 from .models import Dataset, DatasetVersion, Model
@@ -71,12 +72,17 @@ class VersionUploadSerializer(serializers.Serializer):
 
 class DatasetCreateSerializer(VersionUploadSerializer):
     name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(choices=Dataset.Kind.choices)
+    kind = serializers.ChoiceField(choices=())
     slug = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True,
                                         default="")
     is_private = serializers.BooleanField(required=False, default=False,
                                           help_text="Visible only to you and the administrators.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The registered kinds, read now (also by the schema), so a new kind needs no change here.
+        self.fields["kind"].choices = kind_choices()
 
 
 def registration_error(error: RegistrationError) -> ValidationError:
@@ -92,7 +98,7 @@ class ModelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return roles.visible_models(self.request.user, Model.objects.order_by("name"))
+        return queries.visible_models(self.request.user, Model.objects.order_by("name"))
 
     def get_serializer_class(self):
         return ModelCreateSerializer if self.action == "create" else ModelSerializer
@@ -121,7 +127,7 @@ class DatasetViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = Dataset.objects.order_by("name").prefetch_related(
             Prefetch("versions", queryset=DatasetVersion.objects.order_by("-number")))
-        return roles.visible_datasets(self.request.user, queryset)
+        return queries.visible_datasets(self.request.user, queryset)
 
     def get_serializer_class(self):
         return DatasetCreateSerializer if self.action == "create" else DatasetSerializer

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from django import forms
 
+from evaluators.core.datasets import kind_choices
+
 from .bounds import MAX_DESCRIPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, clean_tags
-from .models import Dataset
 from .services import RegistrationError
 
 TAGS_HELP = f"Comma-separated: at most {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters."
@@ -44,7 +45,7 @@ class DatasetUploadForm(forms.Form):
 class DatasetCreateForm(DatasetUploadForm):
     name = forms.CharField(max_length=200)
     slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
-    kind = forms.ChoiceField(choices=Dataset.Kind.choices)
+    kind = forms.ChoiceField(choices=kind_choices)  # a callable: read when the form is built
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   max_length=MAX_DESCRIPTION_LENGTH)
     is_private = forms.BooleanField(required=False, label="Private",

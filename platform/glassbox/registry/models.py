@@ -4,6 +4,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from evaluators.core.datasets import kind_choices
+
 from .bounds import MAX_DESCRIPTION_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, validate_tags
 
 
@@ -57,16 +59,11 @@ class Model(models.Model):
 
 
 class Dataset(models.Model):
-    class Kind(models.TextChoices):
-        CODEGEN = "codegen", "Code generation"
-        TEXT = "text", "Text (perplexity)"
-        BIAS_PAIRS = "bias_pairs", "Bias sentence pairs"
-        PROMPTS = "prompts", "Prompts (decoding speed)"
-        BBQ = "bbq", "BBQ multiple choice (bias)"
-
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The kinds are the ones evaluator packages register (evaluators.core.datasets); a callable, so
+    # a new kind changes no migration.
+    kind = models.CharField(max_length=40, choices=kind_choices)
     description = models.TextField(blank=True, max_length=MAX_DESCRIPTION_LENGTH)
     owner = _owner_field()
     is_private = _private_field()

@@ -1,8 +1,9 @@
-"""Reads for the registry's pages, the API and the workers."""
+"""Reads for the registry's pages, the API and the workers, and which models and datasets a reader may see."""
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -22,14 +23,46 @@ def model_by_slug(slug: str) -> Model | None:
     return Model.objects.filter(slug=slug).first()
 
 
+def visible_models(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Return the models `user` may see (narrowing `queryset` when given)."""
+    queryset = Model.objects.all() if queryset is None else queryset
+    return queryset if roles.is_admin(user) else queryset.filter(roles.open_to(user))
+
+
+def visible_datasets(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Return the datasets `user` may see (narrowing `queryset` when given)."""
+    queryset = Dataset.objects.all() if queryset is None else queryset
+    return queryset if roles.is_admin(user) else queryset.filter(roles.open_to(user))
+
+
+def visible_dataset_versions(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Return the dataset versions of datasets `user` may see."""
+    queryset = DatasetVersion.objects.all() if queryset is None else queryset
+    return queryset if roles.is_admin(user) else queryset.filter(roles.open_to(user, "dataset__"))
+
+
+def hidden_model_slugs(user, slugs: Iterable[str]) -> set[str]:
+    """Return which of `slugs` name models `user` may not see (one query; none for administrators)."""
+    slugs = set(slugs)
+    if not slugs or roles.is_admin(user):
+        return set()
+    return set(Model.objects.filter(slug__in=slugs, is_private=True).exclude(roles.open_to(user))
+               .values_list("slug", flat=True))
+
+
+def can_see_model(user, model: Model) -> bool:
+    """Return True when `user` may see this one model (the rule of visible_models, without a query)."""
+    return roles.is_admin(user) or not model.is_private or roles.owns(user, model)
+
+
 def visible_model(user, slug: str) -> Model | None:
     """Return the model with this slug if `user` may see it, else None (as if it did not exist)."""
-    return roles.visible_models(user, Model.objects.all()).filter(slug=slug).first()
+    return visible_models(user, Model.objects.all()).filter(slug=slug).first()
 
 
 def visible_dataset_version(user, dataset_slug: str, number: int | None = None) -> DatasetVersion | None:
     """Return version `number` (the newest when None) of the dataset with this slug, if `user` may see it."""
-    versions = roles.visible_dataset_versions(user, DatasetVersion.objects.select_related("dataset"))
+    versions = visible_dataset_versions(user, DatasetVersion.objects.select_related("dataset"))
     versions = versions.filter(dataset__slug=dataset_slug)
     if number is not None:
         versions = versions.filter(number=number)

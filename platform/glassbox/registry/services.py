@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from evaluators.core.datasets import DatasetError, detect_format, read_dataset
+from evaluators.core.datasets import SCHEMAS, DatasetError, detect_format, read_dataset
 from evaluators.core.inspection import InspectionError, inspect_model
 
 from .bounds import check_description, clean_tags
@@ -77,9 +77,8 @@ def create_dataset(*, name: str, kind: str, description: str = "", slug: str | N
     name = (name or "").strip()
     if not name:
         raise RegistrationError("a dataset needs a name", field="name")
-    if kind not in Dataset.Kind.values:
-        raise RegistrationError(f"unknown kind '{kind}'; use one of {', '.join(Dataset.Kind.values)}",
-                                field="kind")
+    if kind not in SCHEMAS:
+        raise RegistrationError(f"unknown kind '{kind}'; use one of {', '.join(SCHEMAS)}", field="kind")
     description = check_description(description)
     slug = _free_slug(Dataset, slug, name)
     try:

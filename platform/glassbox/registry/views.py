@@ -19,7 +19,7 @@ PREVIEW_ROWS = 20
 
 def model_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/model_list.html",
-                  {"models": roles.visible_models(request.user, queries.models())})
+                  {"models": queries.visible_models(request.user, queries.models())})
 
 
 @role_required(roles.can_contribute)
@@ -38,11 +38,11 @@ def model_register(request: HttpRequest) -> HttpResponse:
 
 def dataset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/dataset_list.html",
-                  {"datasets": roles.visible_datasets(request.user, queries.datasets())})
+                  {"datasets": queries.visible_datasets(request.user, queries.datasets())})
 
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(roles.visible_datasets(request.user, queries.datasets()), slug=slug)
+    dataset = get_object_or_404(queries.visible_datasets(request.user, queries.datasets()), slug=slug)
     versions = list(queries.versions_of(dataset))
     wanted = request.GET.get("version", "")
     # The preview shows the asked version, else the newest one.
@@ -73,7 +73,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
 
 @role_required(roles.can_contribute)
 def dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = get_object_or_404(roles.visible_datasets(request.user, queries.datasets()), slug=slug)
+    dataset = get_object_or_404(queries.visible_datasets(request.user, queries.datasets()), slug=slug)
     if not roles.can_add_version(request.user, dataset):
         raise PermissionDenied("only the dataset's owner or an administrator may add versions")
     form = DatasetUploadForm(request.POST or None, request.FILES or None)
@@ -96,7 +96,7 @@ def dataset_upload(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def dataset_version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_object_or_404(roles.visible_dataset_versions(request.user, queries.dataset_versions()),
+    version = get_object_or_404(queries.visible_dataset_versions(request.user, queries.dataset_versions()),
                                 dataset__slug=slug, number=number)
     return render(request, "registry/dataset_version_detail.html", {
         "version": version, "dataset": version.dataset, "schema": SCHEMAS[version.dataset.kind],

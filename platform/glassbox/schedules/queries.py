@@ -4,9 +4,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from evaluators import registry as evaluator_registry
-from glassbox.accounts import roles
 from glassbox.evaluations.models import Run
+from glassbox.evaluations.queries import visible_runs
 from glassbox.registry.models import Model
+from glassbox.registry.queries import hidden_model_slugs, visible_dataset_versions, visible_models
 
 from .models import Change, Reproduction, Schedule, Suite, SuiteEntry
 
@@ -14,7 +15,7 @@ from .models import Change, Reproduction, Schedule, Suite, SuiteEntry
 def _changes(user) -> QuerySet[Change]:
     # A change is seen by whoever may see its run (private models and datasets stay private).
     changes = Change.objects.select_related("schedule", "run__model", "run__dataset_version__dataset", "previous")
-    return roles.visible_runs(user, changes, prefix="run__")
+    return visible_runs(user, changes, prefix="run__")
 
 
 def changes_for_model(model: Model, user=None, limit: int = 50) -> list[Change]:
@@ -33,11 +34,11 @@ def suites(user) -> list[Suite]:
     An entry on a private dataset, or whose parameters name a private model (a speed draft), is left
     out for whoever may not see it, as everywhere else: its name is not shown, nor that it exists.
     """
-    entries = SuiteEntry.objects.filter(dataset_version__in=roles.visible_dataset_versions(user))
+    entries = SuiteEntry.objects.filter(dataset_version__in=visible_dataset_versions(user))
     listed = list(Suite.objects.prefetch_related(Prefetch(
         "entries", queryset=entries.select_related("dataset_version__dataset"), to_attr="shown_entries")))
     named = {entry.pk: _named_models(entry) for suite in listed for entry in suite.shown_entries}
-    hidden = roles.hidden_model_slugs(user, {slug for slugs in named.values() for slug in slugs})
+    hidden = hidden_model_slugs(user, {slug for slugs in named.values() for slug in slugs})
     if hidden:
         for suite in listed:
             suite.shown_entries = [entry for entry in suite.shown_entries if not named[entry.pk] & hidden]
@@ -57,7 +58,7 @@ def _named_models(entry: SuiteEntry) -> set[str]:
 def schedules(user) -> QuerySet[Schedule]:
     """Every schedule, listing only the models `user` may see (a private model's name stays hidden)."""
     return Schedule.objects.select_related("suite").prefetch_related(
-        Prefetch("listed_models", queryset=roles.visible_models(user)))
+        Prefetch("listed_models", queryset=visible_models(user)))
 
 
 def reproductions(run: Run) -> dict:

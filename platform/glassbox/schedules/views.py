@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
 from glassbox.evaluations.models import Run
+from glassbox.evaluations.queries import visible_runs
 from glassbox.evaluations.requests import RequestError
 
 from . import queries, services
@@ -71,7 +72,7 @@ def entry_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def run_reproduce(request: HttpRequest, run_id: int) -> HttpResponse:
     """The run page's "Reproduce" button: the same spec queued again, never reused."""
-    visible = roles.visible_runs(request.user, Run.objects.select_related("model", "dataset_version__dataset"))
+    visible = visible_runs(request.user, Run.objects.select_related("model", "dataset_version__dataset"))
     run = get_object_or_404(visible, pk=run_id)
     try:
         copy = services.reproduce_run(run, user=request.user)

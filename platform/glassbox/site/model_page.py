@@ -21,7 +21,7 @@ def _metric_order(evaluator: str, names: set[str]) -> list[str]:
 def result_groups(model: Model, runs: QuerySet[Run] | None = None) -> list[dict]:
     """Return one group per (evaluator, dataset version): its metric columns and runs, newest first.
 
-    `runs` is the visitor's visible runs (accounts.roles.visible_runs); all runs when None.
+    `runs` is the visitor's visible runs (evaluations.queries.visible_runs); all runs when None.
     Two queries: the succeeded runs with their dataset joined, then all their metric results.
     """
     runs = ((Run.objects.all() if runs is None else runs).filter(model=model, status=Run.Status.SUCCEEDED)

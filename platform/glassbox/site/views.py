@@ -5,9 +5,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from glassbox.accounts import roles
+from glassbox.evaluations.queries import visible_runs
 from glassbox.site.demo import progress as demo_progress
 from glassbox.registry import queries as registry_queries
 from glassbox.transparency.model_card import model_card
+from glassbox.transparency.queries import visible_audits
 
 from . import dashboard, model_page
 
@@ -27,11 +29,11 @@ def demo_job_progress(request: HttpRequest) -> JsonResponse:
 
 
 def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    model = get_object_or_404(roles.visible_models(request.user, registry_queries.models()), slug=slug)
+    model = get_object_or_404(registry_queries.visible_models(request.user, registry_queries.models()), slug=slug)
     # Runs on datasets the visitor may not see stay out of the results, the chart and the card.
-    runs = roles.visible_runs(request.user)
+    runs = visible_runs(request.user)
     groups = model_page.result_groups(model, runs)
     return render(request, "registry/model_detail.html", {
         "model": model, "groups": groups, "history": model_page.history_series(groups),
         "card": model_card(model, runs, full_paths=roles.is_admin(request.user)),
-        "audits": model_page.audits_of(model, roles.visible_audits(request.user))})
+        "audits": model_page.audits_of(model, visible_audits(request.user))})

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from glassbox.accounts import roles
 from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
 
-from . import services
+from . import queries, services
 from .extraction import ExtractionError
 from .models import Audit, Checklist, FinalScore, Indicator, IndicatorScore
 from .serializers import (AuditCreateSerializer, AuditDetailSerializer, AuditSerializer, ChecklistDetailSerializer,
@@ -35,7 +35,7 @@ class AuditAccess(BasePermission):
     @classmethod
     def visible(cls, queryset, user):
         """Return the audits `user` may see at all; the others answer 404."""
-        return roles.visible_audits(user, queryset)
+        return queries.visible_audits(user, queryset)
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or self.is_auditor(request.user)

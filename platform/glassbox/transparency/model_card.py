@@ -8,7 +8,7 @@ from glassbox.registry.paths import shown_source
 def model_card(model, runs=None, *, full_paths: bool = False) -> str:
     """Return a Markdown model card: registry facts, then one paragraph per finished evaluation.
 
-    `runs` narrows the evaluations to those the reader may see (accounts.roles.visible_runs), so a
+    `runs` narrows the evaluations to those the reader may see (evaluations.queries.visible_runs), so a
     run on a private dataset never reaches a card shown to someone who may not see that dataset.
     A local model's directory is shown under "<models>/" unless `full_paths` (administrators only):
     a card stored with an audit is read by everyone who may read the audit.

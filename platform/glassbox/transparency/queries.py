@@ -1,14 +1,25 @@
-"""Reads for the transparency pages and exports: rater tables, agreement, totals, the index
-and the comparison with official FMTI scores."""
+"""Reads for the transparency pages and exports: which audits a reader may see, rater tables,
+agreement, totals, the index and the comparison with official FMTI scores."""
 from __future__ import annotations
 
 from collections import OrderedDict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from evaluators.transparency.agreement import cohen_kappa, percent_agreement
+from glassbox.accounts import roles
 
 from .models import Audit, FinalScore, IndicatorScore, ReferenceScore
+
+
+def visible_audits(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Return the audits `user` may see: auditors see every audit; everyone else the published ones
+    whose subject is not a model hidden from them."""
+    queryset = Audit.objects.all() if queryset is None else queryset
+    if roles.can_audit(user):
+        return queryset
+    return queryset.filter(Q(published_at__isnull=False)
+                           & (Q(subject__model__isnull=True) | roles.open_to(user, "subject__model__")))
 
 
 def audit_detail(audit_id: int, audits: QuerySet[Audit] | None = None) -> Audit:
@@ -105,7 +116,7 @@ def comparison(audit: Audit) -> dict | None:
 def index(checklist, audits: QuerySet[Audit]) -> dict:
     """Return the index of a checklist: published audits' totals and a subjects × subdomains grid.
 
-    `audits` is what the reader may see (roles.visible_audits): an audit of a private model is
+    `audits` is what the reader may see (visible_audits): an audit of a private model is
     left out for everyone who may not see that model, totals and link included.
     """
     subdomains = list(dict.fromkeys(checklist.indicators.values_list("subdomain", flat=True)))

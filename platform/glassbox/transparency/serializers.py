@@ -4,8 +4,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from glassbox.accounts import roles
 from glassbox.registry.models import Model
+from glassbox.registry.queries import can_see_model, visible_models
 
 from . import queries
 from .models import Audit, Checklist, Document, FinalScore, Indicator, IndicatorScore, Subject
@@ -56,7 +56,7 @@ class SubjectSerializer(serializers.ModelSerializer):
     def get_model(self, subject: Subject) -> str | None:
         request = self.context.get("request")
         model = subject.model
-        if model is None or not roles.can_see_model(getattr(request, "user", None), model):
+        if model is None or not can_see_model(getattr(request, "user", None), model):
             return None
         return model.slug
 
@@ -157,7 +157,7 @@ class AuditCreateSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             # Only a model the auditor may see can be the subject: others read as unknown slugs.
-            self.fields["model"].queryset = roles.visible_models(request.user)
+            self.fields["model"].queryset = visible_models(request.user)
 
 
 class _AuditIndicatorField(serializers.Serializer):

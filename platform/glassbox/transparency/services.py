@@ -100,7 +100,7 @@ def add_text_document(audit: Audit, *, title: str, text: str, file_format: str =
 
 def add_model_card(audit: Audit, *, model, user=None) -> Document:
     """Return the model card Glassbox writes for a registered model, stored as an audit document."""
-    from glassbox.accounts.roles import visible_runs
+    from glassbox.evaluations.queries import visible_runs
 
     from .model_card import model_card
 

@@ -15,6 +15,7 @@ from evaluators.transparency import checklists as checklist_files
 from glassbox.accounts import roles
 from glassbox.accounts.decorators import role_required
 from glassbox.registry.models import Model
+from glassbox.registry.queries import can_see_model, visible_models
 
 from . import exports, queries, services
 
@@ -25,7 +26,7 @@ from .models import Audit, Checklist, Dispute, Document, Indicator
 def _audit(request: HttpRequest, audit_id: int) -> Audit:
     """Return the audit if the visitor may see it (unpublished ones are for auditors), else 404."""
     try:
-        return queries.audit_detail(audit_id, roles.visible_audits(request.user))
+        return queries.audit_detail(audit_id, queries.visible_audits(request.user))
     except Audit.DoesNotExist:
         raise Http404("no such audit") from None
 
@@ -36,7 +37,7 @@ def _int(value: str | None) -> int | None:
 
 def checklist_list(request: HttpRequest) -> HttpResponse:
     return render(request, "transparency/checklist_list.html",
-                  {"checklists": Checklist.objects.all(), "audits": roles.visible_audits(
+                  {"checklists": Checklist.objects.all(), "audits": queries.visible_audits(
                       request.user, Audit.objects.select_related("subject", "checklist"))[:50]})
 
 
@@ -83,7 +84,7 @@ def checklist_export(request: HttpRequest, checklist_id: int, fmt: str) -> HttpR
 
 def index(request: HttpRequest, checklist_id: int) -> HttpResponse:
     checklist = get_object_or_404(Checklist, pk=checklist_id)
-    data = queries.index(checklist, roles.visible_audits(request.user))
+    data = queries.index(checklist, queries.visible_audits(request.user))
     heatmap = {"z": data["grid"], "x": data["subdomains"], "y": [e["label"] for e in data["entries"]]}
     return render(request, "transparency/index.html", {"checklist": checklist, **data,
                                                        "heatmap": heatmap})
@@ -98,7 +99,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         checklist = get_object_or_404(Checklist, pk=_int(request.POST.get("checklist")) or 0)
         developer, name = request.POST.get("developer", "").strip(), request.POST.get("name", "").strip()
-        model = roles.visible_models(request.user, Model.objects.all()).filter(
+        model = visible_models(request.user, Model.objects.all()).filter(
             pk=_int(request.POST.get("model")) or 0).first()
         if developer and name:
             audit = services.create_audit(checklist=checklist, developer=developer, name=name,
@@ -106,7 +107,7 @@ def audit_create(request: HttpRequest) -> HttpResponse:
             return redirect("transparency:audit-detail", audit_id=audit.pk)
         messages.error(request, "Give the developer and the model's name.")
     return render(request, "transparency/audit_form.html",
-                  {"checklists": Checklist.objects.all(), "models": roles.visible_models(request.user)})
+                  {"checklists": Checklist.objects.all(), "models": visible_models(request.user)})
 
 
 def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
@@ -119,7 +120,7 @@ def audit_detail(request: HttpRequest, audit_id: int) -> HttpResponse:
                             if s is not None and r.pk == request.user.pk), None)
     return render(request, "transparency/audit_detail.html", {
         "audit": audit, "table": table, "agreement": queries.agreement(audit),
-        "card_allowed": audit.subject.model is not None and roles.can_see_model(request.user, audit.subject.model),
+        "card_allowed": audit.subject.model is not None and can_see_model(request.user, audit.subject.model),
         "totals": queries.final_totals(audit) if audit.published_at else None,
         "documents": audit.documents.all(), "disputes": audit.disputes.select_related("indicator"),
         "history": audit.changes.select_related("indicator", "actor").order_by("-created_at", "-pk")[:100]})
@@ -162,7 +163,7 @@ def model_card(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = _audit(request, audit_id)
     if audit.subject.model is None:
         messages.error(request, "This audit's subject is not a registered model.")
-    elif not roles.can_see_model(request.user, audit.subject.model):
+    elif not can_see_model(request.user, audit.subject.model):
         messages.error(request, "This audit's model is private: only its owner or an administrator can add its card.")
     else:
         services.add_model_card(audit, model=audit.subject.model, user=request.user)

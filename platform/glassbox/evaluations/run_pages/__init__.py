@@ -1,30 +1,46 @@
-"""Per-evaluator additions to the run page.
+"""The sections of a run page, as its evaluator declares them (evaluators/core/pages.py).
 
-A module here named after an evaluator (dashes become underscores) may define
-`context(run, request) -> dict` (the request carries query parameters such as ?sort= and
-?page=); its keys reach the template `evaluations/run_pages/<name>.html`,
-which the run page includes when it exists. Evaluators without one get the generic page.
+Sample tables and histograms are drawn the same way for every evaluator (`tables.py`); a panel
+is a section the platform draws with code of its own, found by the name the evaluator gives it
+in PANELS. An evaluator that declares nothing gets its first records as they are.
 """
 from __future__ import annotations
 
-import importlib
-
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from evaluators import registry as evaluator_registry
+from evaluators.core.pages import Histogram, Panel, SampleTable
 
 from ..models import Run
+from . import bias, codegen, speed
+from .tables import histogram, sample_table
+
+# Panel name -> (template, context builder). A builder's keys reach the page's context.
+PANELS = {
+    "codegen-samples": ("evaluations/run_pages/codegen.html", codegen.context),
+    "bias-pairs": ("evaluations/run_pages/bias.html", bias.context),
+    "speed-variants": ("evaluations/run_pages/speed.html", speed.context),
+}
 
 
-def extra_context(run: Run, request=None) -> dict:
-    """Return the evaluator's own template name and context for this run's page, if it has any."""
-    module_name = run.evaluator.replace("-", "_")
-    template = f"evaluations/run_pages/{module_name}.html"
-    try:
-        get_template(template)
-    except TemplateDoesNotExist:
-        return {}
-    try:
-        module = importlib.import_module(f"{__name__}.{module_name}")
-    except ModuleNotFoundError:
-        return {"evaluator_template": template}
-    return {"evaluator_template": template, **module.context(run, request)}
+def page_sections(run: Run, request=None) -> dict:
+    """Return {"sections": [{"template", "data"}...], **panel contexts} for the run's page."""
+    if run.evaluator not in evaluator_registry.names():
+        return {"sections": []}
+    declared = evaluator_registry.get(run.evaluator).page
+    context: dict = {"sections": []}
+    params = request.GET if request is not None else {}
+    tables = 0
+    for section in declared:
+        if isinstance(section, Panel):
+            template, build = PANELS[section.name]
+            context.update(build(run, request))
+            context["sections"].append({"template": template, "data": None})
+        elif isinstance(section, SampleTable):
+            # The first table reads ?sort= and ?page=; later ones their own prefixed names.
+            prefix = f"t{tables}-" if tables else ""
+            tables += 1
+            context["sections"].append({"template": "evaluations/sections/sample_table.html",
+                                        "data": sample_table(run, section, params, prefix)})
+        elif isinstance(section, Histogram):
+            context["sections"].append({"template": "evaluations/sections/histogram.html",
+                                        "data": histogram(run, section, len(context["sections"]))})
+    return context

@@ -22,7 +22,7 @@ def seed(models: dict[str, Model], stdout) -> None:
     # Rewritten every time: identical bytes map to the same dataset version, and a probe set
     # changed by a new release becomes a new version instead of being silently kept stale.
     write_probe_set(data_file)
-    version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.BIAS_PAIRS, description=DESCRIPTION,
+    version = demo_version(slug=SLUG, name=NAME, kind="bias_pairs", description=DESCRIPTION,
                            path=data_file)
     for model in models.values():
         for method in METHODS:

@@ -23,7 +23,7 @@ def seed(models: dict[str, Model], stdout) -> None:
     if not data_file.exists():
         data_file.parent.mkdir(parents=True, exist_ok=True)
         write_demo_codegen(data_file)
-    version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.CODEGEN, description=DESCRIPTION,
+    version = demo_version(slug=SLUG, name=NAME, kind="codegen", description=DESCRIPTION,
                            path=data_file)
     params = {**DEMO_PARAMS, "stop": DEMO_STOP}
     board = demo_leaderboard(slug="demo-python-tasks", name="Small Python tasks: CodeBLEU", version=version,

@@ -20,7 +20,7 @@ def seed(models: dict[str, Model], stdout) -> None:
     if not data_file.exists():
         data_file.parent.mkdir(parents=True, exist_ok=True)
         write_demo_data(data_file)
-    version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.TEXT, description=DESCRIPTION, path=data_file)
+    version = demo_version(slug=SLUG, name=NAME, kind="text", description=DESCRIPTION, path=data_file)
     board = demo_leaderboard(slug="demo-stdlib-heldout", name="Held-out standard library: bits per byte",
                              version=version, evaluator="perplexity", metrics=["bits_per_byte", "perplexity"],
                              params={}, description="The demo models on Python source they never saw.")

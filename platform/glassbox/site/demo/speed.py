@@ -14,7 +14,7 @@ SLUG, NAME = "code-repeat-prompts", "Code prompts that repeat earlier code"
 DESCRIPTION = ("Twelve prompts built from the demo Python tasks: two finished functions, then the "
                "first one started again. For measuring decoding speed.")
 # Small enough to finish in about a minute on two CPU cores.
-DEMO_PARAMS = {"variants": "greedy,assisted,prompt-lookup", "max_new_tokens": 48, "warmup": 2,
+DEMO_PARAMS = {"variants": ["greedy", "assisted", "prompt-lookup"], "max_new_tokens": 48, "warmup": 2,
                "min_repeats": 2, "min_seconds": 3.0}
 
 
@@ -24,7 +24,7 @@ def seed(models: dict[str, Model], stdout) -> None:
     data_file = settings.VAR_DIR / "demo" / "code-repeat-prompts.jsonl"
     if not data_file.exists():
         write_demo_prompts(data_file)
-    version = demo_version(slug=SLUG, name=NAME, kind=Dataset.Kind.PROMPTS, description=DESCRIPTION,
+    version = demo_version(slug=SLUG, name=NAME, kind="prompts", description=DESCRIPTION,
                            path=data_file)
     base = models["base"]
     # Speed results are never reused (they describe the worker), so queue one only once.

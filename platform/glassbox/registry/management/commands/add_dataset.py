@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.text import slugify
 
+from evaluators.core.datasets import SCHEMAS
 from glassbox.accounts.queries import owner_option
 from glassbox.registry import queries, services
 from glassbox.registry.models import Dataset
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--name", required=True)
-        parser.add_argument("--kind", required=True, choices=Dataset.Kind.values)
+        parser.add_argument("--kind", required=True, choices=list(SCHEMAS))
         parser.add_argument("--slug", help="Defaults to the name, slugified.")
         parser.add_argument("--description", default="")
         parser.add_argument("--owner", help="username recorded as the owner (sees it even when private)")

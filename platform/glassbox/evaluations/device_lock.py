@@ -4,6 +4,7 @@ Every evaluation holds the device's lock shared; an evaluator marked `exclusive_
 (decoding speed) holds it exclusively, so it waits for running evaluations to end and keeps
 new ones waiting until it is done, even across worker processes (flock on a file under var/).
 The device is this machine's GPU set as CUDA_VISIBLE_DEVICES names it, or its CPU.
+execution.execute takes it for every run; the demo job's task (workers/demo_tasks.py) takes it shared.
 """
 from __future__ import annotations
 

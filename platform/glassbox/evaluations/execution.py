@@ -1,4 +1,8 @@
-"""One attempt at a run: load it, call its evaluator with hooks that write through the services."""
+"""One attempt at a run: load it, call its evaluator with hooks that write through the services.
+
+The Celery task (workers/tasks.py) only hands a run id here; everything an attempt does lives in
+the app that owns runs, so tests, a shell or another transport run a run exactly as a worker does.
+"""
 from __future__ import annotations
 
 import logging
@@ -13,11 +17,15 @@ from django.db import InterfaceError, OperationalError, connection
 from evaluators import registry as evaluator_registry
 from evaluators.core.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
 from evaluators.core.datasets import DatasetError
-from glassbox.evaluations import queries, services
 from glassbox.registry.models import Model
 from glassbox.registry.queries import dataset_rows
 
+from . import queries, services
+# The device lock lives in this app, not in workers/: an app may not import workers, and every
+# caller of execute (the Celery task, tests, a shell) must keep a timing off a shared device,
+# so the lock is part of running a run rather than something a caller may forget to pass.
 from .device_lock import device_lock
+from .models import Run
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +93,6 @@ class _CancelFlag:
 
 
 def _cancel_requested(run_id: int) -> bool:
-    from glassbox.evaluations.models import Run
-
     return Run.objects.filter(pk=run_id, cancel_requested=True).exists()
 
 
@@ -120,8 +126,6 @@ def _named_models(evaluator, spec: dict) -> dict[str, ModelRef]:
 
 def execute(run_id: int, *, only_if_queued: bool = False) -> None:
     """Run one attempt; only_if_queued: do nothing unless the run is still queued (a re-sent message)."""
-    from glassbox.evaluations.models import Run
-
     name = Run.objects.filter(pk=run_id).values_list("evaluator", flat=True).first()
     try:
         evaluator = evaluator_registry.get(name) if name else None
@@ -167,8 +171,11 @@ def _execute(run_id: int, evaluator, only_if_queued: bool) -> None:
 
 
 def fail(run_id: int, message: str) -> None:
+    """Mark the run failed with `message` (e.g. the task's time limit), reconnecting once if needed."""
     _write(services.fail_run, run_id, message)
 
 
 def requeue_stale() -> list[int]:
+    """Return the ids of the runs sent again: running ones whose worker vanished, and queued ones
+    whose message may have been lost (see services.requeue_stale_runs)."""
     return services.requeue_stale_runs()

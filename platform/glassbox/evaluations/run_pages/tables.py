@@ -1,0 +1,53 @@
+"""Generic run-page sections: a sortable, paged table of sample records and a histogram of one
+per-sample value. Cells reach templates as plain values, escaped there like all model output."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+
+from evaluators.core.pages import Histogram, SampleTable
+
+from ..models import Run
+
+
+def _records(run: Run) -> list[tuple[int, str, dict]]:
+    return [(index, key, data if isinstance(data, dict) else {})
+            for index, key, data in run.samples.order_by("index").values_list("index", "key", "data")]
+
+
+def _sort_key(value):
+    # Missing values last in ascending order; numbers before text so mixed columns still sort.
+    if value is None:
+        return (2, 0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value, "")
+    return (1, 0, str(value))
+
+
+def sample_table(run: Run, table: SampleTable, params, prefix: str = "") -> dict:
+    """Return one page of the table in the asked order (?sort=key or -key), with its links' data."""
+    sort = params.get(f"{prefix}sort", table.default_sort)
+    if sort.lstrip("-") not in table.sorts:
+        sort = table.default_sort
+    rows = [{"index": index, "key": key, "cells": [column.read(data) for column in table.columns]}
+            for index, key, data in _records(run)]
+    if sort:
+        position = [column.key for column in table.columns].index(sort.lstrip("-"))
+        descending = sort.startswith("-")
+        present = [row for row in rows if row["cells"][position] is not None]
+        missing = [row for row in rows if row["cells"][position] is None]
+        # Rows arrive in dataset order and the sort is stable (reversed too): ties keep that order.
+        present.sort(key=lambda row: _sort_key(row["cells"][position]), reverse=descending)
+        rows = present + missing
+    page = Paginator(rows, table.page_size).get_page(params.get(f"{prefix}page"))
+    return {"table": table, "page": page, "rows": [{**row, "cells": list(zip(table.columns, row["cells"]))}
+                                                   for row in page],
+            "sort": sort, "sort_param": f"{prefix}sort", "page_param": f"{prefix}page",
+            "sorts": [(key, table.column(key).label) for key in table.sorts], "count": len(rows)}
+
+
+def histogram(run: Run, section: Histogram, number: int) -> dict:
+    """Return the per-sample values the histogram draws (numbers only), and its element id."""
+    values = [section.column.read(data) for _, _, data in _records(run)]
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return {"title": section.title, "label": section.column.label, "bins": section.bins,
+            "values": numbers, "element_id": f"histogram-{number}", "missing": len(values) - len(numbers)}

@@ -1,0 +1,51 @@
+"""Template helpers for the declared run-page sections: table cells formatted by their column's
+format (escaped: record values are model output), and links that change one query parameter."""
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.html import format_html
+
+from evaluators.core.pages import Column
+
+register = template.Library()
+
+
+def format_number(value: float) -> str:
+    """Four significant digits, with an exponent beyond a million (a perplexity of 4.187e+09)."""
+    if not math.isfinite(value):
+        return str(value)
+    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+        return f"{value:.4g}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+
+
+@register.simple_tag
+def cell(column: Column, value) -> str:
+    """Return the <td> of one value in its column's format."""
+    if value is None:
+        return format_html('<td class="muted">—</td>')
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if column.format == "code":
+        return format_html("<td><pre><code>{}</code></pre></td>", value)
+    if column.format == "integer" and numeric:
+        return format_html('<td class="num">{}</td>', f"{int(value):,}")
+    if column.format == "percent" and numeric:
+        return format_html('<td class="num">{}%</td>', format_number(100 * value))
+    if column.format == "number" and numeric:
+        return format_html('<td class="num">{}</td>', format_number(float(value)))
+    return format_html("<td>{}</td>", value)
+
+
+@register.simple_tag
+def query_with(request, *pairs) -> str:
+    """Return the request's query string with each (name, value) pair set; an empty value drops it."""
+    params = request.GET.copy()
+    for name, value in zip(pairs[::2], pairs[1::2]):
+        if value in ("", None):
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    return urlencode(sorted(params.items()))
