@@ -199,8 +199,8 @@ METRICS = (
     Metric("bleu_codexglue", "higher", "smoothed BLEU-4 on whitespace tokens, as the CodeXGLUE "
                                        "CONCODE evaluator computes it (0-100)"),
     Metric("codebleu", "higher", "CodeBLEU (Ren et al. 2020): 0.25 each of the four components below"),
-    Metric("exact_match", "higher", "share of generations whose whitespace tokens equal a reference's"),
-    Metric("exact_match_strict", "higher", "share of generations equal to a reference once stripped"),
+    Metric("exact_match", "higher", "share of generations whose whitespace tokens equal a reference's", unit="share"),
+    Metric("exact_match_strict", "higher", "share of generations equal to a reference once stripped", unit="share"),
     Metric("ngram_match", "higher", "CodeBLEU's n-gram match (BLEU-4)"),
     Metric("weighted_ngram_match", "higher", "CodeBLEU's keyword-weighted n-gram match"),
     Metric("syntax_match", "higher", "CodeBLEU's syntax-tree subtree match"),

@@ -88,7 +88,7 @@ MEAN_CODEBLEU = SampleStatistic(("codebleu", "problems"), _codebleu_sums,
 
 METRICS = tuple(Metric(f"pass@{k}", "higher", f"chance that at least one of {k} samples passes the tests "
                                              "(unbiased estimator, mean over problems)",
-                       statistic=pass_at_k_statistic(k)) for k in ALLOWED_K) + (
+                       unit="share", statistic=pass_at_k_statistic(k)) for k in ALLOWED_K) + (
     Metric("codebleu", "higher", "mean CodeBLEU of the completions against the canonical solution, "
                                  "over problems that have one", statistic=MEAN_CODEBLEU),
     Metric("codebleu_pass_spearman", "higher", "Spearman rank correlation over problems between mean "

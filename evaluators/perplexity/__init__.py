@@ -136,7 +136,7 @@ METRICS = (
                                        "(words = whitespace-separated fields)"),
     Metric("byte_perplexity", "lower", "exp of the negative log-likelihood per UTF-8 byte"),
     Metric("bits_per_byte", "lower", "negative log-likelihood in bits per UTF-8 byte; "
-                                     "comparable across tokenizers"),
+                                     "comparable across tokenizers", unit="bits/byte"),
 )
 
 

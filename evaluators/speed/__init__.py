@@ -131,11 +131,11 @@ METRICS = (
     Metric("tpot_ms_p50", "lower", "greedy, batch 1: median time per output token after the first (ms)", unit="ms"),
     Metric("e2e_ms_p50", "lower", "greedy, batch 1: median end-to-end latency (ms)", unit="ms"),
     Metric("peak_memory_bytes", "lower", "greedy, batch 1: peak CUDA allocation, or peak RSS on the CPU", unit="bytes"),
-    Metric("mbu", "higher", "greedy, batch 1: model bandwidth utilisation (0-1)"),
+    Metric("mbu", "higher", "greedy, batch 1: model bandwidth utilisation (0-1)", unit="share"),
     Metric("assisted_speedup", "higher", "assisted decoding's output tokens/s over greedy's"),
-    Metric("assisted_acceptance_rate", "higher", "share of the draft's tokens the target accepted"),
+    Metric("assisted_acceptance_rate", "higher", "share of the draft's tokens the target accepted", unit="share"),
     Metric("prompt_lookup_speedup", "higher", "prompt-lookup decoding's output tokens/s over greedy's"),
-    Metric("prompt_lookup_acceptance_rate", "higher", "share of prompt-lookup candidates accepted"),
+    Metric("prompt_lookup_acceptance_rate", "higher", "share of prompt-lookup candidates accepted", unit="share"),
 )
 
 EVALUATOR = registry.register(Evaluator(

@@ -77,7 +77,7 @@ def test_csv_and_json_carry_the_table_and_each_metrics_goal(anon, board, seeded)
     assert body["rows"] == table["rows"]
     assert body["leaderboard"] == {**table["leaderboard"], "metric_goals": {
         "perplexity": {"goal": "lower", "goal_label": "lower is better", "unit": ""},
-        "bits_per_byte": {"goal": "lower", "goal_label": "lower is better", "unit": ""}}}
+        "bits_per_byte": {"goal": "lower", "goal_label": "lower is better", "unit": "bits/byte"}}}
     assert [row["model"] for row in rows] == [row["model"] for row in table["rows"]]
     for line, row in zip(rows, body["rows"]):
         assert int(line["rank_group"]) == row["rank_group"] and int(line["run"]) == row["run"]

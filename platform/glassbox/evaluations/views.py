@@ -19,6 +19,7 @@ from .forms import RunForm
 from .models import Run
 from .requests import RequestError
 from .run_pages import page_sections
+from .specs import spec_rows
 
 
 def evaluator_list(request: HttpRequest) -> HttpResponse:
@@ -43,7 +44,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         entry = evaluator_registry.get(run.evaluator)
     return render(request, "evaluations/run_detail.html", {
         "run": run, "evaluator": entry, "samples": queries.sample_page(run.pk),
-        "metrics": run.metrics.all(), **page_sections(run, request),
+        "metrics": run.metrics.all(), "spec_rows": spec_rows(run), **page_sections(run, request),
         "compare_with": (comparison.candidates(run, queries.visible_runs(request.user))
                          if run.status == Run.Status.SUCCEEDED else []),
         "can_cancel": roles.can_cancel_run(request.user, run),

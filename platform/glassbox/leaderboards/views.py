@@ -10,6 +10,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from glassbox.accounts import roles
+from glassbox.evaluations.numbers import format_value, unit_label
 from glassbox.evaluations.queries import visible_runs
 from glassbox.registry.queries import visible_models
 
@@ -52,20 +53,22 @@ def _snapshot_table(request: HttpRequest, snapshot: Snapshot) -> dict:
     return visible_table(_reader(request), snapshot.table)
 
 
-def _cell_text(cell: dict | None) -> dict | None:
+def _cell_text(cell: dict | None, unit: str = "") -> dict | None:
     if cell is None:
         return None
-    interval = None if cell["ci_low"] is None else f"[{cell['ci_low']:.4f}, {cell['ci_high']:.4f}]"
-    return {"value": f"{cell['value']:.4f}", "interval": interval}
+    interval = (None if cell["ci_low"] is None
+                else f"[{format_value(cell['ci_low'], unit)}, {format_value(cell['ci_high'], unit)}]")
+    return {"value": format_value(cell["value"], unit), "interval": interval}
 
 
 def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snapshot | None) -> HttpResponse:
     """Render the ranked table, with cells in column order and the bar chart's data."""
     metrics, primary = table["leaderboard"]["metrics"], table["leaderboard"]["primary_metric"]
     run_url = reverse("evaluations:run-detail", args=[0]).replace("/0/", "/{}/")
+    goals = metric_goals(table)
     for row in table["rows"]:
         # Formatted here, not with template filters: a hundred rows of filters cost more than the query.
-        row["cell_list"] = [_cell_text(row["cells"].get(metric)) for metric in metrics]
+        row["cell_list"] = [_cell_text(row["cells"].get(metric), goals[metric]["unit"]) for metric in metrics]
         row["run_url"] = run_url.format(row["run"])
     cells = [row["cells"][primary] for row in table["rows"]]
     chart = {"metric": primary, "models": [row["model_name"] for row in table["rows"]],
@@ -75,8 +78,7 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
     snapshots = [] if snapshot else board.snapshots.all()[:20]
     # Speed runs are live data: a snapshot shows what it froze and nothing measured since.
     speed = None if snapshot else quality_speed_chart(table, visible_runs(_reader(request)))
-    goals = metric_goals(table)
-    headers = [{"name": metric, **goals[metric]} for metric in metrics]
+    headers = [{"name": metric, **goals[metric], "unit": unit_label(goals[metric]["unit"])} for metric in metrics]
     return render(request, "leaderboards/leaderboard_detail.html",
                   {"leaderboard": board, "table": table, "chart": chart, "snapshot": snapshot,
                    "snapshots": snapshots, "speed_chart": speed, "headers": headers})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from .history import describe
+
 
 class Checklist(models.Model):
     slug = models.SlugField(max_length=100)
@@ -155,3 +157,8 @@ class Change(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    @property
+    def summary(self) -> str:
+        """The change's values in words (transparency/history.py)."""
+        return describe(self.action, self.detail)

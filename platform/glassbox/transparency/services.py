@@ -135,12 +135,15 @@ def record_score(audit: Audit, indicator: Indicator, *, rater, score: int, docum
     if document and document.audit_id != audit.pk:
         raise AuditError("the document belongs to another audit", field="document")
     begin, end = _locate(document, quote, start)
+    previous = (IndicatorScore.objects.filter(audit=audit, indicator=indicator, rater=rater)
+                .values_list("score", flat=True).first())
     entry, created = IndicatorScore.objects.update_or_create(
         audit=audit, indicator=indicator, rater=rater,
         defaults={"score": score, "document": document, "quote": quote, "start": begin, "end": end,
                   "justification": justification})
-    _log(audit, "scored" if created else "rescored", rater, indicator, score=score,
-         document=document.title if document else None, start=begin, end=end, justification=justification)
+    _log(audit, "scored" if created else "rescored", rater, indicator, score=score, previous=previous,
+         document=document.title if document else None, quote=quote, start=begin, end=end,
+         justification=justification)
     return entry
 
 

@@ -2,7 +2,6 @@
 format (escaped: record values are model output), and links that change one query parameter."""
 from __future__ import annotations
 
-import math
 from urllib.parse import urlencode
 
 from django import template
@@ -10,16 +9,21 @@ from django.utils.html import format_html
 
 from evaluators.core.pages import Column
 
+from ..numbers import format_number, format_value
+from ..numbers import unit_label as label_of
+
 register = template.Library()
 
 
-def format_number(value: float) -> str:
-    """Four significant digits, with an exponent beyond a million (a perplexity of 4.187e+09)."""
-    if not math.isfinite(value):
-        return str(value)
-    if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
-        return f"{value:.4g}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+@register.filter
+def unit_label(unit: str) -> str:
+    return label_of(unit)
+
+
+@register.filter
+def metric_value(value, unit: str = "") -> str:
+    """{{ m.value|metric_value:m.unit }}: the value formatted for its unit."""
+    return format_value(value, unit)
 
 
 @register.simple_tag
@@ -33,7 +37,7 @@ def cell(column: Column, value) -> str:
     if column.format == "integer" and numeric:
         return format_html('<td class="num">{}</td>', f"{int(value):,}")
     if column.format == "percent" and numeric:
-        return format_html('<td class="num">{}%</td>', format_number(100 * value))
+        return format_html('<td class="num">{}</td>', format_value(value, "share"))
     if column.format == "number" and numeric:
         return format_html('<td class="num">{}</td>', format_number(float(value)))
     return format_html("<td>{}</td>", value)
