@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from glassbox.accounts import roles
+from glassbox.evaluations.catalogue import catalogue
 from glassbox.evaluations.queries import visible_runs
 from glassbox.site.demo import progress as demo_progress
 from glassbox.registry import queries as registry_queries
@@ -19,7 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/home.html", {
         "running": dashboard.running_runs(request.user), "runs": dashboard.recent_runs(request.user),
         "leaderboards": dashboard.recent_leaderboards(request.user), "audits": dashboard.recent_audits(request.user),
-        "demo": demo if demo is not None and demo.state != "done" else None})
+        "demo": demo if demo is not None and demo.state != "done" else None,
+        "evaluators": catalogue()})
 
 
 def demo_job_progress(request: HttpRequest) -> JsonResponse:
