@@ -6,6 +6,7 @@ same way for every evaluator, so a new evaluator gets its page without platform 
 - `SampleTable`: the run's per-sample records as a table, one column per record field (or value
   derived from the record), sortable by the columns it names, a page at a time;
 - `Histogram`: the distribution of one per-sample value, drawn with Plotly;
+- `SummaryCounts`: a count per kind from the run's output (pass@k's outcomes), as a table;
 - `Panel`: a section the platform draws with code of its own, by name, for views no table says
   well (the code-generation diff browser, speed's latency box plots, bias' category bars).
 
@@ -84,13 +85,21 @@ class Histogram:
 
 
 @dataclass(frozen=True)
+class SummaryCounts:
+    """A {name: count} object of the evaluator's output dict, shown as a table with shares."""
+
+    title: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Panel:
     """A section the platform draws with its own code, named; it receives the whole run."""
 
     name: str
 
 
-Section = SampleTable | Histogram | Panel
+Section = SampleTable | Histogram | SummaryCounts | Panel
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..core.pages import Column, Histogram, SampleScore, SampleTable
+from ..core.pages import Column, Histogram, SampleScore, SampleTable, SummaryCounts
 
 
 def pass_rate(record: dict) -> float:
@@ -25,6 +25,7 @@ def first_failure(record: dict) -> str | None:
 PASS_RATE = Column("Pass rate", "pass_rate", "percent", value=pass_rate)
 
 PAGE = (
+    SummaryCounts("Outcomes of every sample", "outcomes"),
     SampleTable("Problems", (
         PASS_RATE,
         Column("Samples", "n", "integer"),

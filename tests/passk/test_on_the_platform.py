@@ -48,6 +48,12 @@ def test_humaneval_uploads_runs_and_ranks(model_dir, client, tmp_path):
 
     page = client.get(f"/runs/{run.pk}/").content.decode()
     assert "<h2>Problems</h2>" in page and "HumanEval/1" in page
+    # Every sample's outcome counted, six samples in all.
+    counts = page[page.index("<h2>Outcomes of every sample</h2>"):page.index("<h2>Problems</h2>")]
+    assert sum(run.summary["outcomes"].values()) == 6
+    assert '<tfoot><tr><th>total</th><td class="num">6</td>' in counts
+    for outcome, count in run.summary["outcomes"].items():
+        assert f'<tr><td>{outcome}</td><td class="num">{count}</td>' in counts
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     record = run.samples.get(key="HumanEval/0").data
     assert record["outcomes"][0].startswith("failed: ") or record["outcomes"][0] == "timed out"

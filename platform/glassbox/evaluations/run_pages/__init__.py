@@ -1,17 +1,17 @@
 """The sections of a run page, as its evaluator declares them (evaluators/core/pages.py).
 
-Sample tables and histograms are drawn the same way for every evaluator (`tables.py`); a panel
+Sample tables, histograms and summary counts are drawn the same way for every evaluator (`tables.py`); a panel
 is a section the platform draws with code of its own, found by the name the evaluator gives it
 in PANELS. An evaluator that declares nothing gets its first records as they are.
 """
 from __future__ import annotations
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.pages import Histogram, Panel, SampleTable
+from evaluators.core.pages import Histogram, Panel, SampleTable, SummaryCounts
 
 from ..models import Run
 from . import bias, codegen, speed
-from .tables import histogram, sample_table
+from .tables import histogram, sample_table, summary_counts
 
 # Panel name -> (template, context builder). A builder's keys reach the page's context.
 PANELS = {
@@ -40,6 +40,9 @@ def page_sections(run: Run, request=None) -> dict:
             tables += 1
             context["sections"].append({"template": "evaluations/sections/sample_table.html",
                                         "data": sample_table(run, section, params, prefix)})
+        elif isinstance(section, SummaryCounts):
+            context["sections"].append({"template": "evaluations/sections/summary_counts.html",
+                                        "data": summary_counts(run, section)})
         elif isinstance(section, Histogram):
             context["sections"].append({"template": "evaluations/sections/histogram.html",
                                         "data": histogram(run, section, len(context["sections"]))})

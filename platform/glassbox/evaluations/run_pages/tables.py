@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 
-from evaluators.core.pages import Histogram, SampleTable
+from evaluators.core.pages import Histogram, SampleTable, SummaryCounts
 
 from ..models import Run
 
@@ -51,3 +51,13 @@ def histogram(run: Run, section: Histogram, number: int) -> dict:
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     return {"title": section.title, "label": section.column.label, "bins": section.bins,
             "values": numbers, "element_id": f"histogram-{number}", "missing": len(values) - len(numbers)}
+
+
+def summary_counts(run: Run, section: SummaryCounts) -> dict:
+    """Return the rows {name, count, share} of a count object in the run's output, largest first."""
+    counts = (run.summary or {}).get(section.key) if isinstance(run.summary, dict) else None
+    counts = {str(k): v for k, v in counts.items() if isinstance(v, int)} if isinstance(counts, dict) else {}
+    total = sum(counts.values())
+    rows = [{"name": name, "count": count, "share": count / total}
+            for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return {"title": section.title, "rows": rows, "total": total}
