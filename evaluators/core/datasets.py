@@ -132,14 +132,16 @@ def read_dataset(path: str | Path, kind: str, *, max_bytes: int | None = None,
     if file_format not in allowed:
         raise DatasetError(f"a {kind} dataset must be {' or '.join('.' + f for f in allowed)}, "
                            f"not .{file_format}", source=source)
-    text = _read_text(path, source, max_bytes)
+    text = read_text(path, source, max_bytes)
     if file_format == "txt":
         return [{"id": "1", "text": text}][:limit]
-    records = _jsonl_records(text, source) if file_format == "jsonl" else _csv_records(text, source, kind)
+    records = jsonl_records(text, source) if file_format == "jsonl" else _csv_records(text, source, kind)
     return _validate_rows(records, kind, source, limit)
 
 
-def _read_text(path: Path, source: str, max_bytes: int | None) -> str:
+def read_text(path: Path, source: str, max_bytes: int | None = None) -> str:
+    """Return a file's text (gunzipped when it is gzip), or raise DatasetError: too large, binary,
+    not UTF-8, or empty. `source` is the name errors show."""
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -183,7 +185,8 @@ def _gunzip(data: bytes, source: str, limit: int) -> bytes:
 Record = tuple[int, str, dict]
 
 
-def _jsonl_records(text: str, source: str) -> Iterator[Record]:
+def jsonl_records(text: str, source: str) -> Iterator[Record]:
+    """Yield (line number, line number as the default id, object) for each non-blank JSONL line."""
     # Split on "\n" only: str.splitlines() would also split on U+2028, which JSON allows in strings.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -296,4 +299,5 @@ def json_type(value: Any) -> str:
 
 
 __all__ = ["DatasetError", "DatasetKind", "Fail", "Field", "ID_FIELD", "SCHEMAS", "detect_format", "json_type",
-           "kind_choices", "read_dataset", "register_kind", "sha256_of", "text_field"]
+           "jsonl_records", "kind_choices", "read_dataset", "read_text", "register_kind", "sha256_of",
+           "text_field"]

@@ -11,7 +11,7 @@ from evaluators.core.pages import Histogram, Panel, SampleTable, SummaryCounts
 
 from ..models import Run
 from . import bias, codegen, speed
-from .tables import histogram, sample_table, summary_counts
+from .tables import histogram, run_records, sample_table, summary_counts
 
 # Panel name -> (template, context builder). A builder's keys reach the page's context.
 PANELS = {
@@ -29,6 +29,8 @@ def page_sections(run: Run, request=None) -> dict:
     context: dict = {"sections": []}
     params = request.GET if request is not None else {}
     tables = 0
+    # Tables and histograms read the same records: fetched once, and only when a section needs them.
+    records = run_records(run) if any(isinstance(s, (SampleTable, Histogram)) for s in declared) else []
     for section in declared:
         if isinstance(section, Panel):
             template, build = PANELS[section.name]
@@ -39,11 +41,11 @@ def page_sections(run: Run, request=None) -> dict:
             prefix = f"t{tables}-" if tables else ""
             tables += 1
             context["sections"].append({"template": "evaluations/sections/sample_table.html",
-                                        "data": sample_table(run, section, params, prefix)})
+                                        "data": sample_table(records, section, params, prefix)})
         elif isinstance(section, SummaryCounts):
             context["sections"].append({"template": "evaluations/sections/summary_counts.html",
                                         "data": summary_counts(run, section)})
         elif isinstance(section, Histogram):
             context["sections"].append({"template": "evaluations/sections/histogram.html",
-                                        "data": histogram(run, section, len(context["sections"]))})
+                                        "data": histogram(records, section, len(context["sections"]))})
     return context

@@ -9,7 +9,11 @@ from evaluators.core.pages import Histogram, SampleTable, SummaryCounts
 from ..models import Run
 
 
-def _records(run: Run) -> list[tuple[int, str, dict]]:
+Records = list[tuple[int, str, dict]]
+
+
+def run_records(run: Run) -> Records:
+    """(index, key, record) of every sample in dataset order: one query, shared by a page's sections."""
     return [(index, key, data if isinstance(data, dict) else {})
             for index, key, data in run.samples.order_by("index").values_list("index", "key", "data")]
 
@@ -23,13 +27,13 @@ def _sort_key(value):
     return (1, 0, str(value))
 
 
-def sample_table(run: Run, table: SampleTable, params, prefix: str = "") -> dict:
+def sample_table(records: Records, table: SampleTable, params, prefix: str = "") -> dict:
     """Return one page of the table in the asked order (?sort=key or -key), with its links' data."""
     sort = params.get(f"{prefix}sort", table.default_sort)
     if sort.lstrip("-") not in table.sorts:
         sort = table.default_sort
     rows = [{"index": index, "key": key, "cells": [column.read(data) for column in table.columns]}
-            for index, key, data in _records(run)]
+            for index, key, data in records]
     if sort:
         position = [column.key for column in table.columns].index(sort.lstrip("-"))
         descending = sort.startswith("-")
@@ -45,9 +49,9 @@ def sample_table(run: Run, table: SampleTable, params, prefix: str = "") -> dict
             "sorts": [(key, table.column(key).label) for key in table.sorts], "count": len(rows)}
 
 
-def histogram(run: Run, section: Histogram, number: int) -> dict:
+def histogram(records: Records, section: Histogram, number: int) -> dict:
     """Return the per-sample values the histogram draws (numbers only), and its element id."""
-    values = [section.column.read(data) for _, _, data in _records(run)]
+    values = [section.column.read(data) for _, _, data in records]
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     return {"title": section.title, "label": section.column.label, "bins": section.bins,
             "values": numbers, "element_id": f"histogram-{number}", "missing": len(values) - len(numbers)}
