@@ -111,6 +111,29 @@ class ModelRef:
     allow_pickle_weights: bool = False
 
 
+@dataclass(frozen=True)
+class CompletionsUpload:
+    """How an evaluator scores outputs made elsewhere instead of running a model.
+
+    A model served behind someone else's API cannot be loaded, but its completions can be
+    uploaded as a dataset of kind `kind`; the spec field `field` names that upload (by slug on the
+    platform), and when it is set the model is never loaded. `scoring_fields` are the spec fields
+    that still matter then (the generation settings describe how someone else made the outputs),
+    so a leaderboard ranks an upload beside model runs whose scoring fields are the same.
+    """
+
+    field: str
+    kind: str
+    scoring_fields: tuple[str, ...]
+
+    def named_in(self, spec: dict) -> bool:
+        """Whether `spec` (as JSON) scores an upload rather than a model's own outputs."""
+        return bool(spec.get(self.field))
+
+    def same_scoring(self, spec: dict, other: dict) -> bool:
+        return all(spec.get(name) == other.get(name) for name in self.scoring_fields)
+
+
 def _ignore_sample(key: str, index: int, record: dict) -> None:
     return None
 
@@ -134,7 +157,8 @@ class RunContext:
     `done` holds per-sample records from an earlier, interrupted attempt (key -> record):
     the evaluator skips those samples and folds their records into the final numbers,
     so a resumed run ends with the same figures as an uninterrupted one. `models` holds the
-    other models the spec names (e.g. a draft model), by spec field.
+    other models the spec names (e.g. a draft model), by spec field. `completions` holds the
+    rows of the uploaded outputs the spec names (Evaluator.completions_upload), else None.
 
     `should_stop()` says whether whoever runs the evaluation wants it to stop (a user cancelled
     the run). Long loops call it often, down to every generated token, and raise `Cancelled`
@@ -147,6 +171,7 @@ class RunContext:
     device: str = "auto"
     models: dict[str, ModelRef] = field(default_factory=dict)
     done: dict[str, dict] = field(default_factory=dict)
+    completions: list[dict] | None = None
     on_sample: Callable[[str, int, dict], None] = _ignore_sample
     on_progress: Callable[[int, int], None] = _ignore_progress
     on_environment: Callable[[dict], None] = _ignore_environment
@@ -180,6 +205,8 @@ class Evaluator:
     sample_score: Any = None
     # A metric the leaderboards plot as the speed axis of their quality-versus-speed chart.
     speed_metric: str = ""
+    # Where the evaluator can score uploaded outputs instead of a model's own (CompletionsUpload).
+    completions_upload: CompletionsUpload | None = None
 
     def metric(self, name: str) -> Metric:
         for metric in self.metrics:

@@ -8,14 +8,18 @@ of a batch run in parallel on the worker's CPU cores while the accelerator waits
 completions on the machine that made them and needs no second queue. Each problem is one
 per-sample record (its n completions, outcomes and stderr tails), so a resumed run skips
 problems already executed.
+
+A model served elsewhere is scored from its uploaded completions (`completions` names a
+`code_completions` dataset): nothing is generated, the same sandbox and scoring run, and a
+leaderboard ranks the upload beside models whose runs used the same k, timeout and memory.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, checked_spec, spec_to_dict
-from .data import CODE_TESTS
+from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, checked_spec, spec_to_dict
+from .data import CODE_COMPLETIONS, CODE_TESTS
 from .estimator import pass_at_k_statistic
 from .page import PAGE, SAMPLE_SCORE
 
@@ -48,6 +52,10 @@ class PasskSpec:
         "help": "Wall-clock seconds per program, sandbox start-up included.", "above": 0.0, "max": 60.0})
     memory_mb: int = field(default=1024, metadata={
         "help": "Address space per program, in MiB.", "min": 64, "max": 16384})
+    completions: str = field(default="", metadata={
+        "help": "An uploaded code_completions dataset (its slug, pinned to a version as slug@N) to "
+                "score instead of generating: the path for a model served elsewhere. The generation "
+                "settings are then ignored.", "max_length": 200})
 
     def validate(self) -> None:
         unknown = [k for k in self.k if k not in ALLOWED_K]
@@ -55,7 +63,8 @@ class PasskSpec:
             raise ValueError(f"k: {unknown[0]} is not one of {', '.join(map(str, ALLOWED_K))}")
         if not self.k:
             raise ValueError("k must list at least one value")
-        if max(self.k) > self.n:
+        # Uploaded completions bring their own n per problem, checked when the run reads them.
+        if max(self.k) > self.n and not self.completions:
             raise ValueError(f"k: pass@{max(self.k)} needs n of at least {max(self.k)}, got n={self.n}")
         if self.n * self.batch_size > 1024:
             raise ValueError(f"n × batch_size must be at most 1024 sequences per generate() call, "
@@ -71,8 +80,9 @@ def run(ctx: RunContext) -> dict:
         raise EvaluationError("the dataset has no problems")
     from .agreement import codebleu_summary
     from .scoring import summarize
+    from .uploaded import execute_uploaded
 
-    records, report = generate_and_execute(ctx, spec)
+    records, report = execute_uploaded(ctx, spec) if spec.completions else generate_and_execute(ctx, spec)
     summary = summarize(records, list(spec.k))
     return {**summary, **codebleu_summary(records), "n": len(records), **report, "spec": spec_to_dict(spec)}
 
@@ -99,6 +109,8 @@ METRICS = tuple(Metric(f"pass@{k}", "higher", f"chance that at least one of {k} 
 EVALUATOR = registry.register(Evaluator(
     name="passk", version="1", dataset_kind=CODE_TESTS.kind, spec_class=PasskSpec, metrics=METRICS,
     run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
+    completions_upload=CompletionsUpload(field="completions", kind=CODE_COMPLETIONS.kind,
+                                         scoring_fields=("k", "timeout_s", "memory_mb")),
     description="Execution-based code evaluation: n completions per HumanEval-format problem run "
                 "with its tests in a bubblewrap sandbox; unbiased pass@k with 95% intervals, and "
                 "CodeBLEU beside it on the same samples."))

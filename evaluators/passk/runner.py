@@ -12,9 +12,7 @@ def generate_and_execute(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
     from ..codegen.generate import Decoding, generate_batch
     from ..codegen.text import cut_at_stop
     from ..core.loading import load_model
-    from .agreement import completion_codebleu
     from .sandbox import Limits, SandboxUnavailable, check_sandbox
-    from .scoring import execute, problem_records
 
     try:
         check_sandbox()  # before loading a model: a worker without a sandbox refuses at once
@@ -43,17 +41,28 @@ def generate_and_execute(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
             output for start in range(0, len(prompts), size)
             for output in generate_batch(loaded, prompts[start:start + size], decoding, stops, seed=seed,
                                          should_stop=ctx.should_stop)])
-        problems = {rows[i]["id"]: rows[i] for i in batch}
         samples = [{"task_id": rows[i]["id"], "completion": cut_at_stop(text, stops)}
                    for i, output in zip(batch, outputs) for text in output.texts]
-        outcomes = execute(problems, samples, limits, should_stop=ctx.should_stop)
-        for i, (task_id, record) in zip(batch, problem_records(problems, samples, outcomes).items()):
-            row = rows[i]
-            record.update(prompt=row["prompt"], entry_point=row["entry_point"],
-                          codebleu=completion_codebleu(record["completions"], row.get("canonical_solution")))
-            fresh[task_id] = record
-            ctx.on_sample(task_id, i, record)
+        fresh.update(execute_batch(ctx, batch, samples, limits))
         finished += len(batch)
         ctx.on_progress(finished, total)
     records = [fresh.get(row["id"]) or ctx.done[row["id"]] for row in rows]
     return records, {"sampling": "greedy" if not sampling else "nucleus", **backoff.report()}
+
+
+def execute_batch(ctx: RunContext, batch: list[int], samples: list[dict], limits: Any) -> dict[str, dict]:
+    """Execute the samples of the problems at `batch` (indices into ctx.rows), store each problem's
+    record (completions, outcomes, stderr tails, CodeBLEU) and return them by task id."""
+    from .agreement import completion_codebleu
+    from .scoring import execute, problem_records
+
+    rows = ctx.rows
+    problems = {rows[i]["id"]: rows[i] for i in batch}
+    outcomes = execute(problems, samples, limits, should_stop=ctx.should_stop)
+    records = problem_records(problems, samples, outcomes)
+    for i, (task_id, record) in zip(batch, records.items()):
+        row = rows[i]
+        record.update(prompt=row["prompt"], entry_point=row["entry_point"],
+                      codebleu=completion_codebleu(record["completions"], row.get("canonical_solution")))
+        ctx.on_sample(task_id, i, record)
+    return records

@@ -26,6 +26,7 @@ from . import queries, services
 # so the lock is part of running a run rather than something a caller may forget to pass.
 from .device_lock import device_lock
 from .models import Run
+from .uploads import UploadError, check_model_loadable, upload_rows
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +144,14 @@ def _execute(run_id: int, evaluator, only_if_queued: bool) -> None:
         return
     progress = _ProgressReporter(run_id)
     try:
+        check_model_loadable(evaluator, run.spec, run.model)  # a run stored before the model changed
         context = RunContext(
             model=_model_ref(run.model),
             rows=dataset_rows(run.dataset_version),
             spec=evaluator.make_spec(run.spec),
             device=settings.GLASSBOX_DEVICE,
             models=_named_models(evaluator, run.spec),
+            completions=upload_rows(evaluator, run.spec),
             done=queries.sample_records(run_id),
             on_sample=_SampleWriter(run_id),
             on_progress=progress,
@@ -159,7 +162,7 @@ def _execute(run_id: int, evaluator, only_if_queued: bool) -> None:
         summary = evaluator.run(context)
     except Cancelled:
         _write(services.mark_cancelled, run_id, progress.done, progress.total)
-    except (EvaluationError, SpecError, DatasetError) as error:
+    except (EvaluationError, SpecError, DatasetError, UploadError) as error:
         _write(services.fail_run, run_id, str(error))
     except SoftTimeLimitExceeded:
         raise  # the task turns it into a message that names the limit and its setting

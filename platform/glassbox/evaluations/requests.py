@@ -3,7 +3,8 @@
 A request is an evaluator, a dataset version and parameters, and for a run also the model. It is
 accepted only if the evaluator exists, reads this kind of dataset, the parameters make a valid
 spec that the database can store, every length parameter fits the model's context, and every
-model the spec names is one the requester may see. Whatever fails, the error names the field to
+model or uploaded dataset the spec names is one the requester may see; a model served elsewhere
+is only accepted with its uploaded outputs (uploads.py). Whatever fails, the error names the field to
 blame, so a form marks that field and the API answers 400 naming it.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from glassbox.registry.models import DatasetVersion, Model
 from glassbox.registry.queries import visible_models
 
 from .fingerprint import unstorable_parameters
+from .uploads import UploadError, check_model_loadable, resolve_upload
 
 
 class RequestError(ValueError):
@@ -34,6 +36,15 @@ class CheckedRequest:
     spec: dict
     named_models: dict[str, dict]
     """Each spec field naming another model (e.g. a draft) → that model's identity for the fingerprint."""
+    upload: DatasetVersion | None = None
+    """The uploaded outputs the spec names (pinned in `spec` as slug@N), scored instead of the model's."""
+
+    def identity_spec(self) -> dict:
+        """The spec as the fingerprint sees it: an upload by its bytes' hash, not its name, so two
+        registrations of one file are one computation (as with models and datasets)."""
+        if self.upload is None:
+            return self.spec
+        return {**self.spec, self.entry.completions_upload.field: f"sha256:{self.upload.sha256}"}
 
 
 def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict | None, user=None, *,
@@ -61,7 +72,19 @@ def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict 
     if unstorable := unstorable_parameters(spec):
         raise RequestError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
                            f"characters, got {spec[unstorable[0]]!r}", field="params")
-    return CheckedRequest(entry=entry, spec=spec, named_models=_named_models(entry, spec, user))
+    try:
+        upload = resolve_upload(entry, spec, user)
+    except UploadError as error:
+        raise RequestError(str(error), field="params") from None
+    if upload is not None and model is None:
+        raise RequestError(f"{entry.completions_upload.field}: uploaded outputs belong to one model; name "
+                           "them in a run, not in a leaderboard or suite", field="params")
+    if model is not None:
+        try:
+            check_model_loadable(entry, spec, model)
+        except UploadError as error:
+            raise RequestError(str(error), field="model") from None
+    return CheckedRequest(entry=entry, spec=spec, named_models=_named_models(entry, spec, user), upload=upload)
 
 
 def _named_models(entry: Evaluator, spec: dict, user=None) -> dict[str, dict]:

@@ -47,7 +47,7 @@ def start_run(*, evaluator: str, model: Model, dataset_version: DatasetVersion, 
     """
     checked = check_request(evaluator, dataset_version, params, user, model=model)
     entry, spec = checked.entry, checked.spec
-    print_ = fingerprint(evaluator=entry.name, evaluator_version=entry.version, spec=spec,
+    print_ = fingerprint(evaluator=entry.name, evaluator_version=entry.version, spec=checked.identity_spec(),
                          model_source=model.source, model_revision=model.revision,
                          weights_sha256=model.weights_sha256, dataset_sha256=dataset_version.sha256,
                          other_models=checked.named_models)

@@ -1,7 +1,10 @@
 """Return a leaderboard's ranked table: one row per model, cells with 95% intervals, rank groups.
 
 Each model's row is its latest succeeded run of the leaderboard's evaluator on its dataset
-version whose full spec equals the leaderboard's. Models are sorted by the primary metric's
+version whose full spec equals the leaderboard's (both read with the evaluator's current spec,
+so a parameter added since with a default still matches); a run scoring uploaded outputs of a
+model served elsewhere matches when the fields that score them are equal (the generation
+settings were the uploader's; see CompletionsUpload). Models are sorted by the primary metric's
 badness under its registered goal: higher, lower, or the distance to a target (bias at 50, where
 20 and 80 are equally far). Rank groups: the best model not yet placed leads a new group, and every
 following model whose paired-bootstrap difference from that leader is not significant (the 95%
@@ -16,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.base import Metric, canonical_json
+from evaluators.core.base import Metric, SpecError, canonical_json, spec_to_dict
 from evaluators.core.paired import paired_bootstrap, statistic_for
 from glassbox.evaluations.models import Run, SampleRecord
 
@@ -53,7 +56,7 @@ def latest_runs(leaderboard: Leaderboard, models: QuerySet | None = None) -> lis
 
     `models` limits the rows to those models (the reader's visible ones); every model when None.
     """
-    wanted = canonical_json(leaderboard.spec)
+    column = _Column(leaderboard)
     chosen: dict[int, int] = {}
     candidates = Run.objects.filter(dataset_version_id=leaderboard.dataset_version_id,
                                     evaluator=leaderboard.evaluator, status=Run.Status.SUCCEEDED)
@@ -61,9 +64,36 @@ def latest_runs(leaderboard: Leaderboard, models: QuerySet | None = None) -> lis
         candidates = candidates.filter(model__in=models)  # a subquery: the same one query however many
     candidates = (candidates.order_by("-finished_at", "-id").values_list("id", "model_id", "spec"))
     for run_id, model_id, spec in candidates:
-        if model_id not in chosen and canonical_json(spec) == wanted:
+        if model_id not in chosen and column.holds(spec):
             chosen[model_id] = run_id
     return list(Run.objects.filter(pk__in=chosen.values()).select_related("model").prefetch_related("metrics"))
+
+
+class _Column:
+    """Which run specs a leaderboard's column holds (see the module docstring)."""
+
+    def __init__(self, leaderboard: Leaderboard) -> None:
+        try:
+            self.entry = evaluator_registry.get(leaderboard.evaluator)
+        except KeyError:  # an evaluator removed since: its stored specs are compared as they are
+            self.entry = None
+        self.wanted = self._full(leaderboard.spec)
+        self.wanted_json = canonical_json(self.wanted)
+
+    def _full(self, spec: dict) -> dict:
+        if self.entry is None:
+            return spec
+        try:
+            return spec_to_dict(self.entry.make_spec(spec))
+        except SpecError:  # a spec of an older version the current fields refuse: as it is
+            return spec
+
+    def holds(self, spec: dict) -> bool:
+        spec = self._full(spec)
+        if canonical_json(spec) == self.wanted_json:
+            return True
+        upload = self.entry.completions_upload if self.entry else None
+        return bool(upload and upload.named_in(spec) and upload.same_scoring(spec, self.wanted))
 
 
 def _records(run_ids: list[int]) -> dict[int, dict[str, dict]]:

@@ -46,6 +46,10 @@ class ModelCreateSerializer(serializers.Serializer):
                                  required=False, default=list)
     is_private = serializers.BooleanField(required=False, default=False,
                                           help_text="Visible only to you and the administrators.")
+    served_elsewhere = serializers.BooleanField(
+        required=False, default=False,
+        help_text="The model runs behind another service: `source` says where, `revision` the provider's "
+                  "version; only its uploaded outputs are evaluated.")
 
 
 class DatasetVersionSerializer(serializers.ModelSerializer):

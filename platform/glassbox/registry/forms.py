@@ -21,9 +21,16 @@ class ModelRegisterForm(forms.Form):
     # set them, in the admin.
     name = forms.CharField(max_length=200)
     source = forms.CharField(max_length=500, help_text="Hub id (owner/name) or an absolute path to a local "
-                                                       "directory under the configured model folders.")
+                                                       "directory under the configured model folders; served "
+                                                       "elsewhere: where it is served.")
     revision = forms.CharField(max_length=64, required=False,
-                               help_text="Hub models: the 40-character commit hash. Local models: leave empty.")
+                               help_text="Hub models: the 40-character commit hash. Local models: leave "
+                                         "empty. Served elsewhere: the provider's version, if any.")
+    served_elsewhere = forms.BooleanField(
+        required=False, label="Served elsewhere",
+        help_text="The model runs behind another service: the source says where, the revision the "
+                  "provider's version, and only its uploaded outputs are evaluated (pass@k of a "
+                  "code_completions upload).")
     slug = forms.SlugField(max_length=100, required=False, help_text="Made from the name when empty.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
                                   max_length=MAX_DESCRIPTION_LENGTH)

@@ -19,17 +19,21 @@ def _private_field() -> models.BooleanField:
 
 
 class Model(models.Model):
-    """A causal language model: a hub id pinned to a revision, or a local directory."""
+    """A causal language model: a hub id pinned to a revision, a local directory, or a model served
+    elsewhere (behind someone's API), which Glassbox never loads: it scores its uploaded outputs."""
 
     class SourceKind(models.TextChoices):
         HUB = "hub", "Hugging Face hub"
         LOCAL = "local", "Local directory"
+        EXTERNAL = "external", "Served elsewhere (outputs uploaded)"
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
-    source = models.CharField(max_length=500, help_text="Hub id (owner/name) or an absolute local directory.")
-    revision = models.CharField(max_length=64, blank=True, help_text="Commit hash; required for hub models.")
+    source = models.CharField(max_length=500, help_text="Hub id (owner/name), an absolute local directory, or "
+                                                        "for a model served elsewhere where it is served.")
+    revision = models.CharField(max_length=64, blank=True, help_text="Commit hash; required for hub models. "
+                                                                     "Served elsewhere: the provider's version.")
     # Bounded (bounds.py): every model list carries them. max_length on a TextField bounds its forms.
     description = models.TextField(blank=True, max_length=MAX_DESCRIPTION_LENGTH)
     license = models.CharField(max_length=100, blank=True)
@@ -56,6 +60,11 @@ class Model(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def served_elsewhere(self) -> bool:
+        """Whether only uploaded outputs of this model can be evaluated (its weights are not here)."""
+        return self.source_kind == self.SourceKind.EXTERNAL
 
 
 class Dataset(models.Model):

@@ -20,7 +20,7 @@ from evaluators.core.inspection import InspectionError, inspect_model
 from .bounds import check_description, clean_tags
 from .errors import RegistrationError
 from .models import Dataset, DatasetVersion, Model
-from .sources import check_weights, checked_source
+from .sources import check_weights, checked_external_source, checked_source
 
 # Path segments of the registry's own pages; a slug equal to one would hide its detail page.
 RESERVED_SLUGS = {"register", "new"}
@@ -34,30 +34,48 @@ __all__ = ["RegistrationError", "add_dataset_version", "create_dataset", "create
 
 def register_model(*, name: str, source: str, revision: str = "", description: str = "", license: str = "",
                    tags: Iterable[str] = (), slug: str | None = None, trust_remote_code: bool = False,
-                   allow_pickle_weights: bool = False, owner=None, is_private: bool = False) -> Model:
-    """Check the source, read its config and tokenizer, and save the model; nothing is saved on error."""
+                   allow_pickle_weights: bool = False, owner=None, is_private: bool = False,
+                   served_elsewhere: bool = False) -> Model:
+    """Check the source, read its config and tokenizer, and save the model; nothing is saved on error.
+
+    `served_elsewhere`: the model runs behind someone else's service, so nothing is read; `source`
+    says where (free text) and `revision` the provider's version. Only its uploaded outputs can
+    be evaluated.
+    """
     name = (name or "").strip()
     if not name:
         raise RegistrationError("a model needs a name", field="name")
     tags, description = clean_tags(tags), check_description(description)
-    kind, source, revision = checked_source(source, revision)
+    if served_elsewhere:
+        kind, source, revision = checked_external_source(source, revision)
+        inspected = {}
+    else:
+        kind, source, revision = checked_source(source, revision)
+        inspected = _inspected(kind, source, revision, trust_remote_code, allow_pickle_weights)
     slug = _free_slug(Model, slug, name)
+    try:
+        return Model.objects.create(
+            name=name, slug=slug, source_kind=kind, source=source, revision=revision,
+            description=description, license=license.strip(), tags=tags,
+            trust_remote_code=trust_remote_code and not served_elsewhere,
+            allow_pickle_weights=allow_pickle_weights and not served_elsewhere,
+            owner=owner, is_private=is_private, **inspected)
+    except IntegrityError:  # another request took the slug between the check and the insert
+        raise RegistrationError(SLUG_NOT_AVAILABLE, field="slug") from None
+
+
+def _inspected(kind: str, source: str, revision: str, trust_remote_code: bool,
+               allow_pickle_weights: bool) -> dict:
+    """Return the model's fields read from its config and tokenizer (the weights are only hashed)."""
     try:
         info = inspect_model(source, revision or None, trust_remote_code=trust_remote_code)
     except InspectionError as error:
         raise RegistrationError(str(error), field="source") from error
     if kind == Model.SourceKind.LOCAL:
         check_weights(source, info.has_safetensors, info.has_pickle_weights, allow_pickle_weights)
-    try:
-        return Model.objects.create(
-            name=name, slug=slug, source_kind=kind, source=source, revision=revision,
-            description=description, license=license.strip(), tags=tags,
-            trust_remote_code=trust_remote_code, allow_pickle_weights=allow_pickle_weights,
-            architecture=info.architecture, parameter_count=info.parameter_count,
-            context_length=info.context_length, vocab_size=info.vocab_size, dtype=info.dtype,
-            weights_sha256=info.weights_sha256, owner=owner, is_private=is_private)
-    except IntegrityError:  # another request took the slug between the check and the insert
-        raise RegistrationError(SLUG_NOT_AVAILABLE, field="slug") from None
+    return {"architecture": info.architecture, "parameter_count": info.parameter_count,
+            "context_length": info.context_length, "vocab_size": info.vocab_size, "dtype": info.dtype,
+            "weights_sha256": info.weights_sha256}
 
 
 def update_model(model: Model, fields: Iterable[str]) -> Model:

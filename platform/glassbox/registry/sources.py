@@ -37,6 +37,21 @@ def checked_source(source: str, revision: str) -> tuple[str, str, str]:
     return kind, source, revision
 
 
+def checked_external_source(source: str, revision: str) -> tuple[str, str, str]:
+    """Return (source kind, source, revision) for a model served elsewhere: free text, stripped.
+
+    Nothing is read from it, so any description of where the model runs will do, but it must say
+    something: the source and revision are the model's identity in every fingerprint.
+    """
+    source, revision = (source or "").strip(), (revision or "").strip()
+    if not source:
+        raise RegistrationError("say where the model is served, e.g. 'api.example.com: example-coder'",
+                                field="source")
+    if any(not character.isprintable() for character in source + revision):
+        raise RegistrationError("the source and revision must be plain text on one line", field="source")
+    return Model.SourceKind.EXTERNAL, source, revision
+
+
 def _checked_local_dir(source: str) -> Path:
     """Return the resolved directory, refusing anything that leaves the configured model roots."""
     path = Path(source).expanduser()
