@@ -68,3 +68,15 @@ def test_upload_of_a_bad_file_is_a_400_naming_the_file(staff, text_version):
     response = staff.post("/api/datasets/docs/versions/", {"file": bad}, format="multipart")
     assert response.status_code == 400
     assert "bad.jsonl" in response.json()["file"][0]
+
+
+def test_register_a_model_served_elsewhere(staff):
+    payload = {"name": "Remote", "source": "api.example.com: remote-7b", "revision": "v3", "served_elsewhere": True}
+    response = staff.post("/api/models/", payload, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["source_kind"], body["source"], body["revision"], body["parameter_count"]) == (
+        "external", "api.example.com: remote-7b", "v3", None)
+    # Without the flag the same text is not a source Glassbox can read.
+    refused = staff.post("/api/models/", {**payload, "served_elsewhere": False, "name": "R2"}, format="json")
+    assert refused.status_code == 400 and list(refused.json()) == ["source"]

@@ -6,6 +6,7 @@ import math
 import pytest
 
 from tests.api.conftest import anon, staff  # noqa: F401 (fixtures used by name)
+from tests.passk.conftest import sandbox_ready  # noqa: F401 (fixture used by name)
 from tests.evaluations.conftest import (  # noqa: F401 (fixtures used by name)
     DOCUMENTS, code_version, enqueued, private_storage, text_file, text_version, tiny_model_dir)
 

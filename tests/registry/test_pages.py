@@ -141,3 +141,13 @@ def test_a_refused_model_is_explained_in_the_form(staff_client):
     assert response.status_code == 200
     assert "a hub model must be pinned to a commit" in response.content.decode()
     assert not Model.objects.exists()
+
+
+def test_a_model_served_elsewhere_is_registered_through_the_form(staff_client):
+    response = staff_client.post(reverse("registry:model-register"), {
+        "name": "Example <b>coder</b>", "source": "api.example.com: coder", "revision": "2026-11",
+        "served_elsewhere": "on"})
+    model = Model.objects.get()
+    assert response.status_code == 302 and model.served_elsewhere and model.revision == "2026-11"
+    page = staff_client.get(reverse("registry:model-detail", args=[model.slug])).content.decode()
+    assert "Served elsewhere (outputs uploaded)" in page and "Example &lt;b&gt;coder&lt;/b&gt;" in page

@@ -26,8 +26,17 @@ def describe(evaluator: Evaluator) -> dict:
         "queue": evaluator.queue, "exclusive_device": evaluator.exclusive_device,
         "reuses_results": evaluator.reuse_results, "model_parameters": list(evaluator.model_params),
         "parameters": evaluator.parameter_schema(),
+        # How a model served elsewhere is evaluated: the spec field naming its uploaded outputs.
+        "uploaded_outputs": _uploaded_outputs(evaluator),
         "metrics": [describe_metric(metric) for metric in evaluator.metrics],
     }
+
+
+def _uploaded_outputs(evaluator: Evaluator) -> dict | None:
+    upload = evaluator.completions_upload
+    if upload is None:
+        return None
+    return {"parameter": upload.field, "dataset_kind": upload.kind, "scoring_parameters": list(upload.scoring_fields)}
 
 
 def catalogue() -> list[dict]:

@@ -31,6 +31,10 @@ _EVALUATOR = inline_serializer("Evaluator", {
     "reuses_results": serializers.BooleanField(),
     "model_parameters": serializers.ListField(child=serializers.CharField()),
     "parameters": serializers.JSONField(help_text="JSON schema of the spec: types, defaults, bounds."),
+    "uploaded_outputs": serializers.JSONField(
+        allow_null=True, help_text="How a model served elsewhere is scored, or null: the spec `parameter` "
+                                   "naming an uploaded dataset of `dataset_kind`, and the `scoring_parameters` "
+                                   "a leaderboard compares for such runs."),
     "metrics": _METRIC.__class__(many=True),
 })
 
