@@ -54,21 +54,36 @@ def test_reference_subdomain_totals_match_the_published_files(fmti):
     assert got["total"] == 54
 
 
-def test_index_shows_published_audits_with_a_heatmap(client):
+def test_index_shows_published_audits_beside_the_official_scores_with_a_heatmap(client):
     checklist = services.load_builtin_checklists()[2]
-    official = reference_scores()["fmti-2025"]["developers"]["IBM"]
-    _published(checklist, "IBM", official)
+    developers = reference_scores()["fmti-2025"]["developers"]
+    _published(checklist, "IBM", developers["IBM"])
     _published(checklist, "Tiny", [1] * 10 + [0] * 90)
     services.create_audit(checklist=checklist, developer="Draft", name="unpublished")
     html = client.get(reverse("transparency:index", args=[checklist.pk])).content.decode()
     assert reverse("evaluations:plotly-js") in html and 'id="heatmap-data"' in html
     assert "IBM · IBM flagship" in html and "95 / 100" in html and "10 / 100" in html
-    assert "Draft" not in html
+    assert "Draft" not in html and "Published audits (2)" in html
+    assert '<tr class="official"><td>IBM (official, FMTI team)</td>' in html
     data = queries.index(checklist, queries.visible_audits(None))
-    assert [e["total"] for e in data["entries"]] == [95, 10]
+    labels = [e["label"] for e in data["entries"]]
+    # Thirteen developers were scored officially; an audit ties with its official row and comes first.
+    assert len(labels) == 2 + len(developers) == 15
+    assert labels.index("IBM · IBM flagship") + 1 == labels.index("IBM (official, FMTI team)")
+    official = {e["label"]: e["total"] for e in data["entries"] if e["official"]}
+    assert official == {f"{name} (official, FMTI team)": sum(scores) for name, scores in developers.items()}
+    totals = [e["total"] for e in data["entries"]]
+    assert totals == sorted(totals, reverse=True) and labels[-1] == "Tiny · Tiny flagship"
     first = data["subdomains"][0]
     count = sum(1 for i in checklist.indicators.all() if i.subdomain == first)
-    assert data["grid"][1][0] == round(100 * min(10, count) / count)
+    assert data["grid"][-1][0] == round(100 * min(10, count) / count)
+
+
+def test_the_index_shows_the_official_scores_before_any_audit(client):
+    checklist = services.load_builtin_checklists()[0]
+    html = client.get(reverse("transparency:index", args=[checklist.pk])).content.decode()
+    assert "No published Glassbox audits against this checklist yet" in html
+    assert "Meta (official, FMTI team)" in html and "54 / 100" in html
 
 
 def test_comparison_with_the_official_scores(client):

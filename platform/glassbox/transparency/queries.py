@@ -114,17 +114,34 @@ def comparison(audit: Audit) -> dict | None:
 
 
 def index(checklist, audits: QuerySet[Audit]) -> dict:
-    """Return the index of a checklist: published audits' totals and a subjects × subdomains grid.
+    """Return the index of a checklist: published audits' totals beside the official scores the
+    checklist's authors published (the FMTI team's, labelled as theirs), and a rows × subdomains grid.
 
     `audits` is what the reader may see (visible_audits): an audit of a private model is
-    left out for everyone who may not see that model, totals and link included.
+    left out for everyone who may not see that model, totals and link included. Rows are sorted by
+    total, best first, so an audit is read against the developers scored officially.
     """
     subdomains = list(dict.fromkeys(checklist.indicators.values_list("subdomain", flat=True)))
     entries = []
     for audit in audits.filter(checklist=checklist, published_at__isnull=False).select_related("subject"):
-        entries.append({"audit": audit, "label": str(audit.subject), **final_totals(audit)})
-    entries.sort(key=lambda e: -e["total"])
+        entries.append({"audit": audit, "label": str(audit.subject), "official": False, **final_totals(audit)})
+    entries.extend(_official_entries(checklist))
+    entries.sort(key=lambda e: (-e["total"], e["official"], e["label"]))
     grid = [[round(100 * e["by_subdomain"].get(s, {"score": 0})["score"]
                    / max(1, e["by_subdomain"].get(s, {"max": 1})["max"])) for s in subdomains]
             for e in entries]
-    return {"entries": entries, "subdomains": subdomains, "grid": grid}
+    return {"entries": entries, "subdomains": subdomains, "grid": grid,
+            "audited": sum(not e["official"] for e in entries), "source": checklist.source}
+
+
+OFFICIAL_LABEL = "{developer} (official, FMTI team)"
+
+
+def _official_entries(checklist) -> list[dict]:
+    """The official scores of each developer on the checklist, as index rows (one query)."""
+    by_developer: dict[str, list[tuple]] = {}
+    for score in (ReferenceScore.objects.filter(indicator__checklist=checklist).select_related("indicator")
+                  .order_by("developer", "indicator__position")):
+        by_developer.setdefault(score.developer, []).append((score.indicator, score.score))
+    return [{"audit": None, "label": OFFICIAL_LABEL.format(developer=developer), "official": True,
+             **totals(rows)} for developer, rows in by_developer.items()]
