@@ -91,3 +91,13 @@ def test_register_model_refuses_a_taken_slug_from_another_source(model_dir, tmp_
 def test_register_model_explains_a_refusal(tmp_path):
     with pytest.raises(CommandError, match="a hub model must be pinned to a commit"):
         run("register_model", "--name", "Hub", "--source", "acme/tiny", "--revision", "main")
+
+
+def test_register_model_served_elsewhere_reads_nothing_and_is_idempotent():
+    args = ("register_model", "--name", "Remote coder", "--source", "api.example.com: coder", "--revision",
+            "2026-11-Preview", "--served-elsewhere")
+    assert run(*args) == ("remote-coder: registered as served elsewhere (api.example.com: coder); "
+                          "evaluate it from its uploaded completions\n")
+    model = Model.objects.get()
+    assert model.served_elsewhere and model.revision == "2026-11-Preview" and model.architecture == ""
+    assert run(*args) == "remote-coder: already registered from api.example.com: coder\n"

@@ -24,12 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--private", action="store_true", help="visible only to the owner and administrators")
         parser.add_argument("--license", default="")
         parser.add_argument("--tag", action="append", default=[], dest="tags", help="repeat for several tags")
+        parser.add_argument("--served-elsewhere", action="store_true",
+                            help="the model runs behind another service: --source says where (free text), "
+                                 "--revision the provider's version; only its uploaded outputs are evaluated")
 
     def handle(self, *args, name: str, source: str, revision: str, slug: str | None, description: str,
                license: str, tags: list[str], **options) -> None:
         existing = queries.model_by_slug(slug or slugify(name))
         if existing is not None:
-            if _same_source(existing.source, source) and existing.revision == revision.strip().lower():
+            if _same_source(existing.source, source) and existing.revision in (revision.strip(), revision.strip().lower()):
                 self.stdout.write(f"{existing.slug}: already registered from {existing.source}")
                 return
             raise CommandError(f"the slug '{existing.slug}' is already used by a model from {existing.source}; "
@@ -37,9 +40,14 @@ class Command(BaseCommand):
         try:
             model = services.register_model(name=name, source=source, revision=revision, slug=slug,
                                             description=description, license=license, tags=tags,
-                                            owner=owner_option(options.get("owner")), is_private=options["private"])
+                                            owner=owner_option(options.get("owner")), is_private=options["private"],
+                                            served_elsewhere=options["served_elsewhere"])
         except services.RegistrationError as error:
             raise CommandError(str(error)) from None
+        if model.served_elsewhere:
+            self.stdout.write(f"{model.slug}: registered as served elsewhere ({model.source}); "
+                              "evaluate it from its uploaded completions")
+            return
         self.stdout.write(f"{model.slug}: registered {model.architecture}, "
                           f"{model.parameter_count if model.parameter_count is not None else 'unknown'} parameters, "
                           f"context {model.context_length}")
