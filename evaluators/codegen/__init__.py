@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict, with_statistics
+from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict, with_statistics
+from ..core.completions import CODE_COMPLETIONS
 from .data import CODEGEN
 from .page import PAGE, SAMPLE_SCORE
 from .stats import STATISTICS
@@ -81,6 +82,10 @@ class CodegenSpec:
     batch_size: int = field(default=8, metadata={
         "help": "Prompts per generate() call. Greedy output does not depend on it.",
         "min": 1, "max": MAX_BATCH_SIZE})
+    completions: str = field(default="", metadata={
+        "help": "An uploaded code_completions dataset (its slug, pinned to a version as slug@N) whose "
+                "first completion of each row is scored instead of generating: the path for a model "
+                "served elsewhere. The generation settings are then ignored.", "max_length": 200})
 
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range (each field's own bounds
@@ -137,7 +142,7 @@ def run(ctx: RunContext) -> dict:
     from .generate import Decoding, generate_batch
     from .prompts import plan_prompts
     from .text import finish
-    from ..codemetrics import score_and_count_samples, score_corpus
+    from ..codemetrics import score_and_count_samples
     from ..core.loading import load_model
 
     spec = checked_spec(CodegenSpec, ctx.spec)
@@ -153,6 +158,13 @@ def run(ctx: RunContext) -> dict:
     decoding = Decoding(spec.max_new_tokens, spec.do_sample, spec.temperature, spec.top_k, spec.top_p,
                         spec.num_beams, spec.num_return_sequences, spec.repetition_penalty)
 
+    if spec.completions:
+        if ctx.completions is None:
+            raise EvaluationError(f"completions names '{spec.completions}', an upload this runner cannot read")
+        from .uploaded import score_uploaded
+
+        fresh = score_uploaded(ctx, spec, rows, keys, plan, lang)
+        return _summary(fresh, ctx, keys, plan, lang, spec, {})
     total = len(plan.scored)
     batches = [range(start, min(start + spec.batch_size, total))
                for start in range(0, total, spec.batch_size)]
@@ -188,10 +200,17 @@ def run(ctx: RunContext) -> dict:
         finished += len(batch)
         ctx.on_progress(finished, total)
 
+    return _summary(fresh, ctx, keys, plan, lang, spec, backoff.report())
+
+
+def _summary(fresh: dict, ctx: RunContext, keys: list[str], plan, lang: str, spec, report: dict) -> dict:
+    """The corpus scores over every scored row's record, fresh or from an earlier attempt."""
+    from ..codemetrics import score_corpus
+
     records = [fresh.get(keys[i]) or ctx.done[keys[i]] for i in plan.scored]
     summary = score_corpus([r["generation"] for r in records], [r["references"] for r in records], lang)
     return {**summary, "n": len(records), "lang": lang, "few_shot_ids": plan.shot_ids,
-            **spec_to_dict(spec), **backoff.report()}
+            **spec_to_dict(spec), **report}
 
 
 METRICS = (
@@ -213,6 +232,9 @@ METRICS = with_statistics(METRICS, STATISTICS)
 EVALUATOR = registry.register(Evaluator(
     name="codegen", version="1", dataset_kind=CODEGEN.kind, spec_class=CodegenSpec,
     metrics=METRICS, run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
+    # Which rows are scored depends on the template and k (few-shot examples are not scored).
+    completions_upload=CompletionsUpload(field="completions", kind=CODE_COMPLETIONS.kind,
+                                         scoring_fields=("template", "k")),
     description="Generate code for each task (zero- or few-shot, batched, greedy/beam/sampled) and "
                 "score it with BLEU, CodeXGLUE BLEU, CodeBLEU and exact match, with 95% "
                 "bootstrap intervals."))

@@ -35,6 +35,16 @@ def write_demo_codegen(path: str | Path) -> int:
     return len(tasks)
 
 
+def write_reference_completions(path: str | Path) -> Path:
+    """Write every demo task's first reference as its completion ({"task_id", "completion"} lines)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [json.dumps({"task_id": str(task["id"]), "completion": task["references"][0]}, ensure_ascii=False)
+             for task in demo_tasks()]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
 def program(task: dict, solution: str | None = None) -> str:
     """Return the Python source that defines the task's function and asserts its test."""
     body = task["references"][0] if solution is None else solution

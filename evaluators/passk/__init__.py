@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, checked_spec, spec_to_dict
-from .data import CODE_COMPLETIONS, CODE_TESTS
+from ..core.completions import CODE_COMPLETIONS
+from .data import CODE_TESTS
 from .estimator import pass_at_k_statistic
 from .page import PAGE, SAMPLE_SCORE
 

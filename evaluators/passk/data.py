@@ -1,11 +1,11 @@
-"""The dataset kinds pass@k reads: HumanEval's format as it is (task_id, prompt, entry_point, test,
-optional canonical_solution), JSONL or .jsonl.gz, whose task id is the row's id; and the completions
-of a model served elsewhere (human-eval's samples.jsonl), scored against such a dataset."""
+"""The dataset kind pass@k reads: HumanEval's format as it is (task_id, prompt, entry_point, test,
+optional canonical_solution), JSONL or .jsonl.gz. The task id is the row's id. (Uploaded completions
+of a model served elsewhere are the shared kind in core/completions.py.)"""
 from __future__ import annotations
 
 import ast
 
-from ..core.datasets import DatasetKind, Fail, Field, json_type, register_kind, text_field
+from ..core.datasets import DatasetKind, Fail, Field, register_kind, text_field
 
 
 def _defines_check(test: str) -> bool | None:
@@ -49,19 +49,3 @@ CODE_TESTS = register_kind(DatasetKind(
               "is measured against it."),
     ), 'one line of HumanEval.jsonl(.gz) as it is: {"task_id": "HumanEval/0", "prompt": "...", '
        '"entry_point": "...", "test": "...", "canonical_solution": "..."}', _code_tests_row, id_field="task_id"))
-
-
-def _code_completions_row(raw: dict, fail: Fail) -> dict:
-    # A completion may be empty (a model that stopped at once) or blank; it must be a string.
-    completion = raw.get("completion")
-    if not isinstance(completion, str):
-        raise fail("completion", f"field 'completion' must be a string, got {json_type(completion)}")
-    return {"task_id": text_field(raw, "task_id", fail), "completion": completion}
-
-
-CODE_COMPLETIONS = register_kind(DatasetKind(
-    "code_completions", "Completions of code problems (pass@k of a model served elsewhere)", ("jsonl",), (
-        Field("task_id", "string", True, "The problem it completes, as the code_tests dataset names it."),
-        Field("completion", "string", True, "The text that follows the problem's prompt; may be empty."),
-    ), 'one line of human-eval\'s samples.jsonl(.gz): {"task_id": "HumanEval/0", "completion": "    return ..."}; '
-       'a task has as many lines as it has samples', _code_completions_row))

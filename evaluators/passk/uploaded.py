@@ -7,26 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.base import EvaluationError, RunContext
+from ..core.completions import group_completions
 
 # Problems executed between two progress reports and per-sample writes.
 PROBLEMS_PER_BATCH = 16
-
-
-def group_completions(problems: list[dict], uploaded: list[dict], needed: int) -> dict[str, list[str]]:
-    """Return each problem's completions in upload order, or raise EvaluationError naming the first
-    completion of an unknown problem, or a problem with fewer than `needed` completions."""
-    grouped: dict[str, list[str]] = {row["id"]: [] for row in problems}
-    for row in uploaded:
-        if row["task_id"] not in grouped:
-            raise EvaluationError(f"the uploaded completions, line {row['id']}: task_id '{row['task_id']}' "
-                                  "is not one of the dataset's problems")
-        grouped[row["task_id"]].append(row["completion"])
-    for task_id, completions in grouped.items():
-        if len(completions) < needed:
-            raise EvaluationError(
-                f"the uploaded completions have {len(completions)} of problem '{task_id}' but pass@{needed} "
-                f"needs at least {needed} of every problem")
-    return grouped
 
 
 def execute_uploaded(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
@@ -42,7 +26,7 @@ def execute_uploaded(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
     except SandboxUnavailable as error:
         raise EvaluationError(str(error)) from None
     rows = ctx.rows
-    grouped = group_completions(rows, ctx.completions, max(spec.k))
+    grouped = group_completions([row["id"] for row in rows], ctx.completions, max(spec.k), f"pass@{max(spec.k)}")
     limits = Limits(timeout_s=spec.timeout_s, memory_bytes=spec.memory_mb << 20)
     pending = [i for i, row in enumerate(rows) if row["id"] not in ctx.done]
     finished, total = len(rows) - len(pending), len(rows)

@@ -26,9 +26,23 @@ def test_the_demo_queues_a_codegen_run_per_model(settings, tmp_path, tiny_model,
     out = io.StringIO()
     seed(models, out)
     seed(models, out)  # seeding twice reuses the dataset version and the queued runs
-    queued = list(Run.objects.filter(evaluator="codegen"))
-    assert len(queued) == 2
-    assert {run.model.slug for run in queued} == {"base", "draft"}
+    queued = list(Run.objects.filter(evaluator="codegen").order_by("pk"))
+    assert len(queued) == 3
+    assert [run.model.slug for run in queued] == ["base", "draft", "demo-task-references"]
+    # The references, uploaded as the completions of a model served elsewhere, score as a perfect model.
+    references = queued[2]
+    assert references.model.served_elsewhere and references.spec["completions"] == "demo-task-references-completions@1"
+    from glassbox.evaluations import execution
+
+    execution.execute(references.pk)
+    references.refresh_from_db()
+    assert references.status == "succeeded", references.error
+    values = {m.name: m.value for m in references.metrics.all()}
+    assert values["exact_match"] == 1.0 and values["bleu"] == pytest.approx(100.0)
+    assert values["syntax_match"] == values["dataflow_match"] == 1.0
+    # CodeBLEU's n-gram parts stay just under 1 even for identical code: they are smoothed BLEU-4,
+    # and a body of fewer than four tokens has no 4-gram to match.
+    assert 0.99 < values["codebleu"] < 1.0
     run = queued[0]
     assert run.evaluator == "codegen" and run.dataset_version.row_count >= 100
     assert run.spec["max_new_tokens"] <= 64 and "\\ndef " in run.spec["stop"]

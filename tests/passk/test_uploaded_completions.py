@@ -154,9 +154,9 @@ def test_a_leaderboard_cannot_name_one_models_upload(problems, humaneval, tmp_pa
 @pytest.mark.usefixtures("sandbox_ready")
 @pytest.mark.parametrize("samples,message", [
     (lambda he: [(he[0]["task_id"], WRONG), ("HumanEval/999", WRONG)],
-     "line 2: task_id 'HumanEval/999' is not one of the dataset's problems"),
+     "line 2: task_id 'HumanEval/999' is not one of the dataset's tasks"),
     (lambda he: [(he[0]["task_id"], WRONG), (he[1]["task_id"], WRONG)],
-     "have 0 of problem 'HumanEval/2' but pass@1 needs at least 1"),
+     "have 0 of task 'HumanEval/2' but pass@1 needs at least 1 of every task"),
 ])
 def test_an_upload_that_does_not_fit_the_problems_fails_naming_where(elsewhere, problems, humaneval, tmp_path,
                                                                       samples, message):

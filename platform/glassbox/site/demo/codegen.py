@@ -1,4 +1,6 @@
-"""Demo: code generation by both demo models on the demo NL-to-Python tasks."""
+"""Demo: code generation by both demo models on the demo NL-to-Python tasks, beside the tasks' own
+reference solutions uploaded as the completions of a model served elsewhere (the ceiling: every
+score 1, or 100 for BLEU)."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from glassbox.registry.models import Dataset, Model
 
 from .boards import demo_leaderboard
 from .datasets import demo_version
+from .uploads import served_elsewhere, upload_completions
 
 SLUG, NAME = "python-tasks", "Small Python tasks"
 DESCRIPTION = ("Over a hundred small Python functions written for Glassbox: a signature and "
@@ -17,7 +20,7 @@ DEMO_PARAMS = {"max_new_tokens": 64, "batch_size": 8}
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.demo.codegen import DEMO_STOP, write_demo_codegen
+    from evaluators.demo.codegen import DEMO_STOP, write_demo_codegen, write_reference_completions
 
     data_file = settings.VAR_DIR / "demo" / "python-tasks.jsonl"
     if not data_file.exists():
@@ -28,9 +31,19 @@ def seed(models: dict[str, Model], stdout) -> None:
     params = {**DEMO_PARAMS, "stop": DEMO_STOP}
     board = demo_leaderboard(slug="demo-python-tasks", name="Small Python tasks: CodeBLEU", version=version,
                              evaluator="codegen", metrics=["codebleu", "bleu", "exact_match"], params=params,
-                             description="The demo models completing the demo tasks (greedy, 64 new tokens).")
+                             description="The demo models completing the demo tasks (greedy, 64 new tokens), "
+                                         "beside the tasks' reference solutions uploaded as completions.")
     stdout.write(f"leaderboard {board.slug}")
-    for model in models.values():
+    references = served_elsewhere(slug="demo-task-references", name="Reference solutions (demo tasks)",
+                                  where="the demo tasks' own reference bodies",
+                                  description="Each demo task's first reference, uploaded as a completion: "
+                                              "what a perfect model would score.")
+    completions = upload_completions(slug="demo-task-references-completions",
+                                     name="Reference solutions: completions",
+                                     description="The first reference of every demo task, as a completion.",
+                                     path=write_reference_completions(data_file.parent / "references.jsonl"))
+    runs = [(model, params) for model in models.values()] + [(references, {**params, "completions": completions})]
+    for model, run_params in runs:
         run = evaluation_services.start_run(evaluator="codegen", model=model, dataset_version=version,
-                                            params=params)
+                                            params=run_params)
         stdout.write(f"codegen of {model.slug} on {version}: run {run.pk} ({run.status})")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.conf import settings
 
 from glassbox.evaluations import services as evaluation_services
-from glassbox.registry import services as registry_services
 from glassbox.registry.models import DatasetVersion, Model
 
 from .boards import demo_leaderboard
 from .datasets import demo_version
+from .uploads import served_elsewhere, upload_completions
 
 SLUG, NAME = "humaneval-20", "HumanEval, first 20 problems"
 DESCRIPTION = ("The first 20 problems of OpenAI's HumanEval (MIT licence), as shipped: a signature and "
@@ -45,23 +45,12 @@ def seed(models: dict[str, Model], stdout) -> None:
         _start(model, version, DEMO_PARAMS, stdout)
     for slug, (name, where, description, make) in UPLOADS.items():
         samples = getattr(demo_passk, make)(problems)
-        upload = demo_version(slug=f"{slug}-completions", name=f"{name}: completions", kind="code_completions",
-                              description=f"{description} One completion per problem of {NAME}.",
-                              path=demo_passk.write_jsonl(folder / f"{slug}-completions.jsonl", samples))
-        model = _served_elsewhere(slug, name, where, description)
-        _start(model, version, {**DEMO_PARAMS, "completions": _pinned(upload)}, stdout)
-
-
-def _served_elsewhere(slug: str, name: str, where: str, description: str) -> Model:
-    existing = Model.objects.filter(slug=slug).first()
-    if existing is not None:
-        return existing
-    return registry_services.register_model(name=name, slug=slug, source=where, description=description,
-                                            tags=["demo", "uploaded"], served_elsewhere=True)
-
-
-def _pinned(version: DatasetVersion) -> str:
-    return f"{version.dataset.slug}@{version.number}"
+        completions = upload_completions(
+            slug=f"{slug}-completions", name=f"{name}: completions",
+            description=f"{description} One completion per problem of {NAME}.",
+            path=demo_passk.write_jsonl(folder / f"{slug}-completions.jsonl", samples))
+        model = served_elsewhere(slug=slug, name=name, where=where, description=description)
+        _start(model, version, {**DEMO_PARAMS, "completions": completions}, stdout)
 
 
 def _start(model: Model, version: DatasetVersion, params: dict, stdout) -> None:

@@ -1,0 +1,40 @@
+"""Score uploaded completions (a model served elsewhere) as codegen scores a model's generations:
+the first completion of each scored row is its generation, scored against the row's references.
+Completions are taken as they are, not cut at stop sequences: they are what the model returned."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.base import RunContext
+from ..core.completions import group_completions
+
+
+def score_uploaded(ctx: RunContext, spec: Any, rows: list[dict], keys: list[str], plan: Any,
+                   lang: str) -> dict[str, dict]:
+    """Return the fresh record of every scored row not in ctx.done, storing each as it is made."""
+    from ..codemetrics import score_and_count_samples
+
+    scored = [keys[i] for i in plan.scored]
+    # Rows that are few-shot examples are not scored: completions of them are allowed and unused.
+    shots = set(keys) - set(scored)
+    grouped = group_completions(scored, [u for u in ctx.completions if u["task_id"] not in shots], 1,
+                                "scoring")
+    pending = [i for i in range(len(plan.scored)) if keys[plan.scored[i]] not in ctx.done]
+    total = len(plan.scored)
+    finished = total - len(pending)
+    ctx.on_progress(finished, total)
+    fresh: dict[str, dict] = {}
+    for start in range(0, len(pending), spec.batch_size):
+        batch = pending[start:start + spec.batch_size]
+        rows_here = [rows[plan.scored[i]] for i in batch]
+        texts = [grouped[row["id"]] for row in rows_here]
+        scores, counts = score_and_count_samples([t[0] for t in texts], [r["references"] for r in rows_here], lang)
+        for i, row, generations, score, count in zip(batch, rows_here, texts, scores, counts):
+            record = {"prompt": plan.prompts[i], "generation": generations[0], "generations": generations,
+                      "raw": generations, "references": row["references"], "scores": score, "stats": count,
+                      "truncated_tokens": 0}
+            fresh[row["id"]] = record
+            ctx.on_sample(row["id"], plan.scored[i], record)
+        finished += len(batch)
+        ctx.on_progress(finished, total)
+    return fresh
