@@ -38,15 +38,17 @@ def test_the_difference_is_the_hand_computed_mean_difference_with_a_paired_inter
     per_sample = [b - a for a, b in zip(HITS_A, HITS_B)]
     mean_difference = sum(per_sample) / len(per_sample)  # 0.4
     cells = metric_row(html, "exact_match")
-    assert cells[1:4] == [f"{sum(HITS_A) / 5:.4f}", f"{sum(HITS_B) / 5:.4f}", f"{mean_difference:.4f}"]
-    low, high = (float(x) for x in re.findall(r"-?\d+\.\d+", cells[4])[:2])
+    # exact_match is a share: the page writes it, its difference and interval in % (points).
+    assert cells[1:5] == ["%", f"{100 * sum(HITS_A) / 5:.4f}%", f"{100 * sum(HITS_B) / 5:.4f}%",
+                          f"{100 * mean_difference:.4f}%"]
+    low, high = (float(x) / 100 for x in re.findall(r"-?\d+\.\d+", cells[5])[:2])
     # Resampled means of per-sample differences in {0, 1} lie in [0, 1], and the interval holds the mean.
-    assert 0 <= low <= mean_difference <= high <= 1 and "n=5" in cells[4]
+    assert 0 <= low <= mean_difference <= high <= 1 and "n=5" in cells[5]
 
 
 def test_a_metric_without_per_sample_statistic_shows_the_plain_difference(client, code_runs):
     cells = metric_row(compare(client, *code_runs).content.decode(), "codebleu")
-    assert cells[3] == f"{sum(BLEU_B) / 5 - sum(BLEU_A) / 5:.4f}" and cells[4] == "no paired test"
+    assert cells[4] == f"{sum(BLEU_B) / 5 - sum(BLEU_A) / 5:.4f}" and cells[5] == "no paired test"
 
 
 def test_the_perplexity_difference_is_rebuilt_from_the_pooled_records(client, tiny_model, other_model, text_version):
@@ -56,8 +58,8 @@ def test_the_perplexity_difference_is_rebuilt_from_the_pooled_records(client, ti
     b = seed_perplexity_run(other_model, text_version, nlls_b)
     cells = metric_row(compare(client, a, b).content.decode(), "perplexity")
     expected = math.exp(sum(nlls_b) / sum(TOKENS)) - math.exp(sum(nlls_a) / sum(TOKENS))
-    assert cells[3] == f"{expected:.4f}"
-    assert cells[6] == f"run #{a.pk} is better"  # every document is worse for B: perplexity is lower-better
+    assert cells[1] == "—" and cells[4] == f"{expected:.4f}"  # perplexity has no unit
+    assert cells[7] == f"run #{a.pk} is better"  # every document is worse for B: perplexity is lower-better
 
 
 def test_the_samples_that_differ_most_come_first(client, code_runs):

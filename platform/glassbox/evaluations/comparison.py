@@ -66,7 +66,9 @@ def metric_rows(a: Run, b: Run, shared: list[str], records_a: dict, records_b: d
     # The evaluator's registered order, so the main metric comes first as on the run page.
     for name in [n for n in registered if n in names] + sorted(names.difference(registered)):
         ma, mb = metrics_a.get(name), metrics_b.get(name)
+        registered_metric = evaluator_registry.find_metric(a.evaluator, name)
         row = {"name": name, "a": ma, "b": mb, "direction": (ma or mb).direction,
+               "unit": registered_metric.unit if registered_metric else "",
                "goal": (ma or mb).goal, "goal_label": (ma or mb).goal_label,
                "diff": mb.value - ma.value if ma and mb else None, "ci": None, "n": None,
                "significant": None, "method": "none"}
