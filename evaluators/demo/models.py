@@ -155,7 +155,7 @@ def _train_and_save(paths: dict[str, Path], steps: int, progress: bool,
         model.save_pretrained(staging)
         tokenizer.save_pretrained(staging)
         params = sum(p.numel() for p in model.parameters())
-        (staging / "README.md").write_text(model_card(name, params, loss, facts))
+        (staging / "README.md").write_text(model_card(name, params, loss, facts, SHAPES[name]))
         (staging / MARKER).write_text(json.dumps({**facts, "parameters": params,
                                                   "final_loss": round(loss, 4)}, indent=2) + "\n")
         shutil.rmtree(path, ignore_errors=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.evaluations.conftest import enqueued, private_storage  # noqa: F401 (autouse fixtures, used by name)
+from tests.passk.conftest import sandbox_ready  # noqa: F401 (fixture used by name)
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"

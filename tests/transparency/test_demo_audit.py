@@ -14,7 +14,12 @@ def demo_base(tmp_path_factory):
     from evaluators.demo.models import build_tiny_model
     from glassbox.registry.services import register_model
 
+    from evaluators.demo.cards import model_card
+
     directory = build_tiny_model(tmp_path_factory.mktemp("demo-audit") / "tiny", seed=0)
+    facts = {"files": 180, "steps": 10, "batch_size": 2, "block_size": 512, "training_tokens": 10240,
+             "corpus_tokens": 3_000_000, "peak_lr": 0.002, "seed": 0, "build_seconds": 60.0}
+    (directory / "README.md").write_text(model_card("base", 6_000_000, 2.5, facts, (256, 4, 4, 688)))
     return register_model(name="Glassbox demo base", slug="glassbox-demo-base", source=str(directory))
 
 
@@ -28,7 +33,8 @@ def test_the_demo_audit_is_scored_twice_reconciled_and_published(demo_base, fake
     services.load_builtin_checklists()
     audit = publish_demo_audit(demo_base, io.StringIO(), embedder=fake_embedder)
     assert audit.published_at is not None and audit.checklist.slug == "fmti-2025"
-    assert audit.documents.get().title == "Glassbox model card: Glassbox demo base"
+    assert sorted(audit.documents.values_list("title", flat=True)) == [
+        "Glassbox demo base: README.md", "Glassbox model card: Glassbox demo base"]
     by_rater: dict[str, dict[int, int]] = {}
     for score in IndicatorScore.objects.filter(audit=audit).select_related("rater"):
         by_rater.setdefault(score.rater.username, {})[score.indicator_id] = score.score
@@ -38,10 +44,9 @@ def test_the_demo_audit_is_scored_twice_reconciled_and_published(demo_base, fake
     assert len(differ) == DISAGREEMENTS
     finals = dict(FinalScore.objects.filter(audit=audit).values_list("indicator_id", "score"))
     assert finals == first  # the lead kept the first reading where the two differed
-    # Every 1 scored with evidence quotes the card where the quote is.
-    card = audit.documents.get().text
-    for score in IndicatorScore.objects.filter(audit=audit, score=1).exclude(quote=""):
-        assert card[score.start:score.end] == score.quote
+    # Every 1 scored with evidence quotes its document where the quote is.
+    for score in IndicatorScore.objects.filter(audit=audit, score=1).exclude(quote="").select_related("document"):
+        assert score.document.text[score.start:score.end] == score.quote
 
     index = queries.index(audit.checklist, queries.visible_audits(None))
     labels = [entry["label"] for entry in index["entries"]]

@@ -86,8 +86,10 @@ def index(request: HttpRequest, checklist_id: int) -> HttpResponse:
     checklist = get_object_or_404(Checklist, pk=checklist_id)
     data = queries.index(checklist, queries.visible_audits(request.user))
     heatmap = {"z": data["grid"], "x": data["subdomains"], "y": [e["label"] for e in data["entries"]]}
+    # Room for every row's label (about 22 px each) above the slanted subdomain names.
+    height = max(320, 22 * len(data["entries"]) + 200)
     return render(request, "transparency/index.html", {"checklist": checklist, **data,
-                                                       "heatmap": heatmap})
+                                                       "heatmap": heatmap, "heatmap_height": height})
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
