@@ -15,6 +15,8 @@ from pathlib import Path
 DATA_FILE = Path(__file__).parent.parent / "data" / "demo_codegen.jsonl"
 # Greedy demo runs stop where a new top-level statement starts, as HumanEval's harness does.
 DEMO_STOP = json.dumps(["\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\n\n\n"])
+# The demo runs' generation settings: short, greedy continuations (a few minutes on two cores).
+DEMO_PARAMS = {"max_new_tokens": 64}
 
 
 def demo_tasks() -> list[dict]:
