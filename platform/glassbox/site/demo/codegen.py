@@ -15,12 +15,10 @@ from .uploads import served_elsewhere, upload_completions
 SLUG, NAME = "python-tasks", "Small Python tasks"
 DESCRIPTION = ("Over a hundred small Python functions written for Glassbox: a signature and "
                "docstring to complete, a reference body that passes its own test.")
-# Short generations keep the demo to a few minutes on two CPU cores.
-DEMO_PARAMS = {"max_new_tokens": 64, "batch_size": 8}
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.demo.codegen import DEMO_STOP, write_demo_codegen, write_reference_completions
+    from evaluators.demo.codegen import DEMO_PARAMS, DEMO_STOP, write_demo_codegen, write_reference_completions
 
     data_file = settings.VAR_DIR / "demo" / "python-tasks.jsonl"
     if not data_file.exists():
@@ -28,7 +26,7 @@ def seed(models: dict[str, Model], stdout) -> None:
         write_demo_codegen(data_file)
     version = demo_version(slug=SLUG, name=NAME, kind="codegen", description=DESCRIPTION,
                            path=data_file)
-    params = {**DEMO_PARAMS, "stop": DEMO_STOP}
+    params = {**DEMO_PARAMS, "batch_size": 8, "stop": DEMO_STOP}
     board = demo_leaderboard(slug="demo-python-tasks", name="Small Python tasks: CodeBLEU", version=version,
                              evaluator="codegen", metrics=["codebleu", "bleu", "exact_match"], params=params,
                              description="The demo models completing the demo tasks (greedy, 64 new tokens), "
