@@ -41,10 +41,10 @@ def model_card(name: str, parameters: int, final_loss: float, facts: dict,
             "weights never leave the machine that built them.",
         ],
         "Training data": [
-            f"Data acquisition methods and public datasets: the training data is the {facts['files']} top-level "
-            f"modules of the Python {python} standard library's source, a public dataset, as installed on the "
-            "building machine and read from disk. No data was crawled, licensed, bought, synthesised or "
-            "collected from users.",
+            f"Data acquisition methods and public datasets: the training data is the functions and methods of "
+            f"the {facts['files']} top-level modules of the Python {python} standard library's source, a public "
+            "dataset, as installed on the building machine and read from disk. No data was crawled, licensed, "
+            "bought, synthesised or collected from users.",
             "Data labor: nobody was paid or asked to label, write or filter anything for this model.",
             f"Data size: the training data is {facts['corpus_tokens']:,} tokens of Python source code.",
             "Data language and domain composition: all of the data is Python source code (the domain), with "
@@ -55,8 +55,10 @@ def model_card(name: str, parameters: int, final_loss: float, facts: dict,
             "Personal information in the data: the source holds author names and e-mail addresses in "
             "comments and headers; they were not removed. There is no other personal data.",
             "Copyrighted data: none beyond the standard library's own source, used under its license.",
-            "Data processing methods: no filtering or deduplication beyond choosing the top-level `.py` modules; "
-            "the text is tokenized and cut into 512-token blocks.",
+            "Data processing methods: every function and method is cut out of its module on its own and "
+            "dedented, so each reads like a top-level function; imports, class bodies' other statements and "
+            "module-level code are left out. No other filtering or deduplication. The texts are tokenized, "
+            "joined and cut into 512-token blocks.",
         ],
         "Training procedure": [
             f"Training methods: {facts['steps']} steps of {facts['batch_size']} blocks of {facts['block_size']} "

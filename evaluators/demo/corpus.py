@@ -11,6 +11,7 @@ import ast
 import hashlib
 import json
 import sysconfig
+import textwrap
 from pathlib import Path
 
 # A document is a run of whole top-level statements of at least this many characters.
@@ -39,6 +40,23 @@ def held_out_files() -> list[Path]:
 
 def read_source(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
+
+
+def function_texts(source: str) -> list[str]:
+    """Return every top-level function and method of a module as its own top-level text.
+
+    Methods are dedented, so each text reads like the demo tasks: a signature, most often a
+    docstring, and a body. A module that does not parse gives nothing.
+    """
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return []
+    lines = source.splitlines(keepends=True)
+    functions = [node for node in body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions += [item for node in body if isinstance(node, ast.ClassDef) for item in node.body
+                  if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    return [textwrap.dedent("".join(lines[_first_line(node) - 1:node.end_lineno])) for node in functions]
 
 
 def _first_line(node: ast.stmt) -> int:

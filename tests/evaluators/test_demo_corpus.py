@@ -27,3 +27,17 @@ def test_documents_start_at_top_level_statements_and_have_unique_ids():
 
 def test_an_unparseable_file_is_one_document():
     assert split_documents("def broken(:\n", "b.py") == [{"id": "b.py:1", "text": "def broken(:\n"}]
+
+
+def test_the_models_learn_from_functions_shaped_like_the_demo_tasks():
+    from evaluators.demo.corpus import function_texts
+
+    source = ('import os\n\n\n@cache\ndef first(a):\n    """Doc."""\n    def inner():\n        return a\n'
+              '    return inner()\n\n\nclass Box:\n    size = 1\n\n    def area(self):\n        return self.size\n\n'
+              '    async def fetch(self):\n        await os.sleep(0)\n')
+    assert function_texts(source) == [
+        '@cache\ndef first(a):\n    """Doc."""\n    def inner():\n        return a\n    return inner()\n',
+        "def area(self):\n    return self.size\n",
+        "async def fetch(self):\n    await os.sleep(0)\n",
+    ]
+    assert function_texts("def broken(:\n") == []
