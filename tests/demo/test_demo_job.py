@@ -64,9 +64,10 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
     for name in ("base", "draft"):
         assert (demo_var / "models" / f"glassbox-demo-{name}" / MARKER).is_file()
     models = {model.slug: model for model in Model.objects.all()}
-    # The two trained models, and two uploads of completions scored as models served elsewhere.
-    assert set(models) == {"glassbox-demo-base", "glassbox-demo-draft", "humaneval-canonical", "demo-half-broken"}
-    assert {m.slug for m in models.values() if m.served_elsewhere} == {"humaneval-canonical", "demo-half-broken"}
+    # The two trained models, and three uploads of completions scored as models served elsewhere.
+    uploaded = {"humaneval-canonical", "demo-half-broken", "demo-task-references"}
+    assert set(models) == {"glassbox-demo-base", "glassbox-demo-draft", *uploaded}
+    assert {m.slug for m in models.values() if m.served_elsewhere} == uploaded
     assert models["glassbox-demo-base"].source == str(demo_var / "models" / "glassbox-demo-base")
     runs = list(Run.objects.all())
     assert {run.evaluator for run in runs} == {"perplexity", "codegen", "bias", "speed", "passk"}
