@@ -4,6 +4,7 @@ var/screenshots/demo-*.png and none may show an empty state, a failed run or an 
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 
@@ -84,6 +85,10 @@ def test_every_demo_page_has_something_to_show(page, demo):
     assert text.index("HumanEval canonical solutions") < text.index("Half-broken solutions (demo)") \
         < text.index("Glassbox demo base")
     charts_drawn(page, 1)
+    # The bars are in the table's unit: pass@1 is a share, drawn in %.
+    chart = json.loads(page.locator("#leaderboard-data").text_content())
+    assert (chart["values"][:2], chart["suffix"]) == ([100.0, 50.0], "%")
+    expect(page.locator("#leaderboard-chart .ytick text").last).to_have_text(re.compile(r"%$"))
 
     for evaluator in sorted(set(Run.objects.values_list("evaluator", flat=True))):
         run = Run.objects.filter(evaluator=evaluator).order_by("pk").first()

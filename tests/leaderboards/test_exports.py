@@ -88,3 +88,14 @@ def test_create_leaderboard_over_the_api(anon, staff, text_version):
     listed = anon.get("/api/leaderboards/").json()
     assert [b["slug"] for b in listed["results"]] == ["bpb"]
     assert anon.get("/api/leaderboards/bpb/table/").json()["rows"] == []
+
+
+def test_the_chart_speaks_the_tables_unit():
+    from glassbox.evaluations.numbers import chart_scale, format_value
+
+    # A share of 0.5 is "50.0000%" in the table and 50 with a % suffix on the chart's axis.
+    factor, suffix = chart_scale("share")
+    assert (f"{0.5 * factor:.4f}{suffix}", format_value(0.5, "share")) == ("50.0000%", "50.0000%")
+    factor, suffix = chart_scale("bytes")
+    assert (f"{(3 << 20) * factor:.2f}{suffix}", format_value(3 << 20, "bytes")) == ("3.00 MiB", "3.00 MiB")
+    assert chart_scale("") == (1.0, "") and chart_scale("%") == (1.0, "%")

@@ -38,3 +38,14 @@ def format_value(value: float | None, unit: str = "") -> str:
 def unit_label(unit: str) -> str:
     """The unit as a page heads a column of formatted values (a share is shown in %)."""
     return "%" if unit == "share" else unit
+
+
+def chart_scale(unit: str) -> tuple[float, str]:
+    """(factor, suffix) that put a chart's values in the unit its table shows: a share in %, bytes in MiB."""
+    if unit == "share":
+        return 100.0, "%"
+    if unit == "%":
+        return 1.0, "%"
+    if unit == "bytes":
+        return 1.0 / (1 << 20), " MiB"
+    return 1.0, ""

@@ -10,7 +10,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from glassbox.accounts import roles
-from glassbox.evaluations.numbers import format_value, unit_label
+from glassbox.evaluations.numbers import chart_scale, format_value, unit_label
 from glassbox.evaluations.queries import visible_runs
 from glassbox.registry.queries import visible_models
 
@@ -71,10 +71,12 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
         row["cell_list"] = [_cell_text(row["cells"].get(metric), goals[metric]["unit"]) for metric in metrics]
         row["run_url"] = run_url.format(row["run"])
     cells = [row["cells"][primary] for row in table["rows"]]
-    chart = {"metric": primary, "models": [row["model_name"] for row in table["rows"]],
-             "values": [cell["value"] for cell in cells],
-             "plus": [None if cell["ci_high"] is None else cell["ci_high"] - cell["value"] for cell in cells],
-             "minus": [None if cell["ci_low"] is None else cell["value"] - cell["ci_low"] for cell in cells]}
+    # The chart speaks the table's unit (a share in %, bytes in MiB), to the table's four decimals.
+    factor, suffix = chart_scale(goals[primary]["unit"])
+    chart = {"metric": primary, "models": [row["model_name"] for row in table["rows"]], "suffix": suffix,
+             "values": [cell["value"] * factor for cell in cells],
+             "plus": [None if cell["ci_high"] is None else (cell["ci_high"] - cell["value"]) * factor for cell in cells],
+             "minus": [None if cell["ci_low"] is None else (cell["value"] - cell["ci_low"]) * factor for cell in cells]}
     snapshots = [] if snapshot else board.snapshots.all()[:20]
     # Speed runs are live data: a snapshot shows what it froze and nothing measured since.
     speed = None if snapshot else quality_speed_chart(table, visible_runs(_reader(request)))
