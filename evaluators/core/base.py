@@ -125,6 +125,10 @@ class CompletionsUpload:
     field: str
     kind: str
     scoring_fields: tuple[str, ...]
+    # check(rows, uploaded, spec) raises EvaluationError when the upload does not fit the dataset's
+    # rows under `spec` (a task missing, too few samples for k), so a request is refused at once
+    # rather than failing on a worker; the run checks again with the same function.
+    check: Callable[[list[dict], list[dict], Any], None] | None = field(default=None, compare=False, repr=False)
 
     def named_in(self, spec: dict) -> bool:
         """Whether `spec` (as JSON) scores an upload rather than a model's own outputs."""

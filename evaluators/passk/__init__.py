@@ -97,6 +97,12 @@ def _codebleu_sums(record: dict) -> tuple[float, float]:
 MEAN_CODEBLEU = SampleStatistic(("codebleu", "problems"), _codebleu_sums,
                                 lambda sums: sums[..., 0] / sums[..., 1])
 
+def _check_upload(rows: list[dict], uploaded: list[dict], spec) -> None:
+    from .uploaded import completions_by_problem
+
+    completions_by_problem(rows, uploaded, spec)
+
+
 METRICS = tuple(Metric(f"pass@{k}", "higher", f"chance that at least one of {k} samples passes the tests "
                                              "(unbiased estimator, mean over problems)",
                        unit="share", statistic=pass_at_k_statistic(k)) for k in ALLOWED_K) + (
@@ -111,7 +117,7 @@ EVALUATOR = registry.register(Evaluator(
     name="passk", version="1", dataset_kind=CODE_TESTS.kind, spec_class=PasskSpec, metrics=METRICS,
     run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     completions_upload=CompletionsUpload(field="completions", kind=CODE_COMPLETIONS.kind,
-                                         scoring_fields=("k", "timeout_s", "memory_mb")),
+                                         scoring_fields=("k", "timeout_s", "memory_mb"), check=_check_upload),
     description="Execution-based code evaluation: n completions per HumanEval-format problem run "
                 "with its tests in a bubblewrap sandbox; unbiased pass@k with 95% intervals, and "
                 "CodeBLEU beside it on the same samples."))

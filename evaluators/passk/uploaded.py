@@ -13,6 +13,11 @@ from ..core.completions import group_completions
 PROBLEMS_PER_BATCH = 16
 
 
+def completions_by_problem(rows: list[dict], uploaded: list[dict], spec: Any) -> dict[str, list[str]]:
+    """Each problem's uploaded completions, or EvaluationError naming what does not fit (see core)."""
+    return group_completions([row["id"] for row in rows], uploaded, max(spec.k), f"pass@{max(spec.k)}")
+
+
 def execute_uploaded(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
     """Return every problem's record (fresh or from ctx.done) in dataset order, and what happened."""
     from .runner import execute_batch
@@ -26,7 +31,7 @@ def execute_uploaded(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
     except SandboxUnavailable as error:
         raise EvaluationError(str(error)) from None
     rows = ctx.rows
-    grouped = group_completions([row["id"] for row in rows], ctx.completions, max(spec.k), f"pass@{max(spec.k)}")
+    grouped = completions_by_problem(rows, ctx.completions, spec)
     limits = Limits(timeout_s=spec.timeout_s, memory_bytes=spec.memory_mb << 20)
     pending = [i for i, row in enumerate(rows) if row["id"] not in ctx.done]
     finished, total = len(rows) - len(pending), len(rows)

@@ -45,3 +45,34 @@ def test_every_scored_row_needs_a_completion_and_no_other_task_may_appear():
     with pytest.raises(EvaluationError, match="line 6: task_id 'cat' is not one of the dataset's tasks"):
         run_upload([{"task_id": task["id"], "completion": "pass\n"} for task in TASKS] +
                    [{"task_id": "cat", "completion": "pass\n"}])
+
+
+@pytest.mark.django_db
+def test_a_request_is_refused_at_once_when_a_scored_row_has_no_completion(tmp_path, settings):
+    from evaluators.codegen.prompts import plan_prompts
+    from glassbox.evaluations import services
+    from glassbox.evaluations.requests import RequestError
+    from glassbox.registry.services import create_dataset_with_version, register_model
+    from tests.evaluations.conftest import write_jsonl
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tasks = create_dataset_with_version(name="Tasks", kind="codegen", original_name="t.jsonl",
+                                        uploaded_file_or_path=write_jsonl(tmp_path / "t.jsonl", TASKS))
+    model = register_model(name="Remote", source="api.example.com", served_elsewhere=True)
+    shot = plan_prompts(TASKS, "few-shot", 1).shot_ids[0]
+
+    def upload(name: str, ids: list[str]) -> str:
+        rows = [{"task_id": i, "completion": "pass\n"} for i in ids]
+        create_dataset_with_version(name=name, slug=name, kind="code_completions", original_name=f"{name}.jsonl",
+                                    uploaded_file_or_path=write_jsonl(tmp_path / f"{name}.jsonl", rows))
+        return name
+
+    without_fox = upload("without-fox", [t["id"] for t in TASKS if t["id"] != "fox"])
+    with pytest.raises(RequestError, match="have 0 of task 'fox' but scoring needs at least 1") as error:
+        services.start_run(evaluator="codegen", model=model, dataset_version=tasks, params={"completions": without_fox})
+    assert error.value.field == "params"
+    # With one few-shot example, that row is not scored: an upload without it is accepted.
+    without_shot = upload("without-shot", [t["id"] for t in TASKS if t["id"] != shot])
+    run = services.start_run(evaluator="codegen", model=model, dataset_version=tasks,
+                             params={"completions": without_shot, "template": "few-shot", "k": 1})
+    assert run.spec["completions"] == "without-shot@1"

@@ -151,24 +151,43 @@ def test_a_leaderboard_cannot_name_one_models_upload(problems, humaneval, tmp_pa
     assert error.value.field == "params"
 
 
-@pytest.mark.usefixtures("sandbox_ready")
-@pytest.mark.parametrize("samples,message", [
+BAD_UPLOADS = [
     (lambda he: [(he[0]["task_id"], WRONG), ("HumanEval/999", WRONG)],
      "line 2: task_id 'HumanEval/999' is not one of the dataset's tasks"),
     (lambda he: [(he[0]["task_id"], WRONG), (he[1]["task_id"], WRONG)],
      "have 0 of task 'HumanEval/2' but pass@1 needs at least 1 of every task"),
-])
-def test_an_upload_that_does_not_fit_the_problems_fails_naming_where(elsewhere, problems, humaneval, tmp_path,
-                                                                      samples, message):
-    from glassbox.evaluations import execution, services
+]
+
+
+@pytest.mark.parametrize("samples,message", BAD_UPLOADS)
+def test_an_upload_that_does_not_fit_the_problems_is_refused_naming_where(elsewhere, problems, humaneval, tmp_path,
+                                                                          samples, message):
+    from glassbox.evaluations import services
     from glassbox.evaluations.models import Run
+    from glassbox.evaluations.requests import RequestError
 
     upload(tmp_path, "bad", samples(humaneval))
-    run = services.start_run(evaluator="passk", model=elsewhere, dataset_version=problems,
-                             params={"completions": "bad"})
-    execution.execute(run.pk)
-    run = Run.objects.get(pk=run.pk)
-    assert run.status == "failed" and message in run.error and not run.samples.exists()
+    with pytest.raises(RequestError) as error:
+        services.start_run(evaluator="passk", model=elsewhere, dataset_version=problems,
+                           params={"completions": "bad"})
+    assert error.value.field == "params" and str(error.value).startswith("completions: the uploaded completions")
+    assert message in str(error.value)
+    assert not Run.objects.exists()
+
+
+@pytest.mark.usefixtures("sandbox_ready")
+@pytest.mark.parametrize("samples,message", BAD_UPLOADS)
+def test_the_worker_checks_the_upload_again(humaneval, samples, message):
+    from evaluators import registry
+    from evaluators.core.base import EvaluationError, ModelRef, RunContext
+
+    rows = [{**row, "id": row["task_id"]} for row in humaneval[:3]]
+    uploaded = [{"id": line, "task_id": task, "completion": text}
+                for line, (task, text) in enumerate(samples(humaneval), start=1)]
+    ctx = RunContext(model=ModelRef("elsewhere"), rows=rows, spec=registry.get("passk").make_spec({"completions": "x@1"}),
+                     completions=uploaded)
+    with pytest.raises(EvaluationError, match=message):
+        registry.get("passk").run(ctx)
 
 
 def test_one_file_under_two_names_is_one_computation(elsewhere, problems, humaneval, tmp_path):

@@ -17,7 +17,7 @@ from glassbox.registry.models import DatasetVersion, Model
 from glassbox.registry.queries import visible_models
 
 from .fingerprint import unstorable_parameters
-from .uploads import UploadError, check_model_loadable, resolve_upload
+from .uploads import UploadError, check_model_loadable, check_upload_fits, resolve_upload
 
 
 class RequestError(ValueError):
@@ -84,6 +84,11 @@ def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict 
             check_model_loadable(entry, spec, model)
         except UploadError as error:
             raise RequestError(str(error), field="model") from None
+    if upload is not None:
+        try:
+            check_upload_fits(entry, spec, dataset_version, upload)
+        except UploadError as error:
+            raise RequestError(str(error), field="params") from None
     return CheckedRequest(entry=entry, spec=spec, named_models=_named_models(entry, spec, user), upload=upload)
 
 

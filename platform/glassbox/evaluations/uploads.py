@@ -7,7 +7,8 @@ new version is uploaded.
 """
 from __future__ import annotations
 
-from evaluators.core.base import Evaluator
+from evaluators.core.base import EvaluationError, Evaluator
+from evaluators.core.datasets import DatasetError
 from glassbox.registry.models import DatasetVersion, Model
 from glassbox.registry.queries import visible_datasets
 
@@ -55,6 +56,20 @@ def _find_version(slug: str, number: str, datasets, field: str) -> DatasetVersio
     if version is None:
         raise UploadError(f"{field}: no dataset '{slug}'" + (f" with a version {number}" if number else ""))
     return version
+
+
+def check_upload_fits(entry: Evaluator, spec: dict, dataset_version: DatasetVersion, upload: DatasetVersion) -> None:
+    """Refuse an upload that does not fit the dataset under `spec` (a task missing, too few samples
+    for k, a task the dataset lacks): the request fails now, naming it, not the run on a worker."""
+    from glassbox.registry.queries import dataset_rows
+
+    check = entry.completions_upload.check
+    if check is None:
+        return
+    try:
+        check(dataset_rows(dataset_version), dataset_rows(upload), entry.make_spec(spec))
+    except (EvaluationError, DatasetError) as error:
+        raise UploadError(f"{entry.completions_upload.field}: {error}") from None
 
 
 def check_model_loadable(entry: Evaluator, spec: dict, model: Model) -> None:
