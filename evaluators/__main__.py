@@ -12,6 +12,7 @@ from .core.cli import add_evaluator_command
 from .codegen.commands import add_codegen_commands
 from .codemetrics.cli import add_codegen_score_command
 from .demo.commands import add_demo_commands
+from .glitch.commands import add_glitch_commands
 from .passk.commands import add_passk_commands
 from .speed.commands import add_speed_command
 from .transparency.cli import add_transparency_command
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_codegen_commands(subparsers)
     add_codegen_score_command(subparsers)
     add_passk_commands(subparsers)
+    add_glitch_commands(subparsers)
     return parser
 
 

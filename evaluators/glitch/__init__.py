@@ -1,0 +1,6 @@
+"""Under-trained ("glitch") tokens: the scan of Land & Bartolo (2024, "Fishing for Magikarp").
+
+tokenizer_scan.py sorts every token by what the tokenizer can do with it, indicators.py scores
+how untrained each unembedding row looks, verify.py asks the model to repeat the strongest
+candidates, and scan.py puts the three together for `python -m evaluators glitch-tokens`.
+"""
