@@ -18,7 +18,7 @@ def seed(runs: int, metrics: int, models: int = 100, samples: int = 100) -> dict
     from django.utils import timezone
 
     from evaluators import registry
-    from evaluators.core.base import spec_to_dict
+    from evaluators.core.specs import spec_to_dict
     from glassbox.evaluations.models import MetricResult, Run, SampleRecord, goal_fields
     from glassbox.leaderboards.services import create_leaderboard
     from glassbox.registry.models import Dataset, DatasetVersion, Model

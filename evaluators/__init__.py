@@ -1,7 +1,8 @@
 """Glassbox's evaluation library. It never imports Django or Celery, and keeps
 torch and transformers out of `import evaluators` so the web process starts fast."""
 from .core import registry
-from .core.base import Cancelled, EvaluationError, Evaluator, Metric, ModelRef, RunContext, SpecError
+from .core.base import Cancelled, EvaluationError, Evaluator, Metric, ModelRef, RunContext
+from .core.specs import SpecError
 
 __version__ = "0.1.0"
 

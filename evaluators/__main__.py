@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from .core import registry
-from .core.base import EvaluationError, SpecError
+from .core.base import EvaluationError
+from .core.specs import SpecError
 from .bias.commands import add_bias_commands
 from .core.cli import add_evaluator_command
 from .codegen.commands import add_codegen_commands

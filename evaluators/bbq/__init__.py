@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, with_statistics
+from ..core.base import EvaluationError, Evaluator, Metric, RunContext, with_statistics
+from ..core.specs import checked_spec
 from .data import BBQ
 from .page import PAGE, SAMPLE_SCORE
 from ..bias.stats import BBQ_STATISTICS

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, with_statistics
+from ..core.base import EvaluationError, Evaluator, Metric, RunContext, with_statistics
+from ..core.specs import checked_spec
 from .data import BIAS_PAIRS
 from .page import PAGE, SAMPLE_SCORE
 from .stats import BIAS_STATISTICS

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict, with_statistics
+from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, with_statistics
+from ..core.specs import checked_spec, spec_to_dict
 from ..core.completions import CODE_COMPLETIONS
 from .data import CODEGEN
 from .page import PAGE, SAMPLE_SCORE

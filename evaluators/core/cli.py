@@ -11,7 +11,8 @@ import json
 import sys
 from typing import Any
 
-from .base import Evaluator, ModelRef, RunContext, make_spec
+from .base import Evaluator, ModelRef, RunContext
+from .specs import make_spec
 
 # A list option takes "a,b" in the shell; make_spec reads the commas.
 _PYTHON_TYPES = {"integer": int, "number": float, "string": str, "boolean": bool, "array": str}

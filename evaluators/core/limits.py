@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .base import SpecError
+from .specs import SpecError
 
 
 def check_fits_context(spec_class: type, spec: dict, context_length: int | None) -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, checked_spec, spec_to_dict
+from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, SampleStatistic
+from ..core.specs import checked_spec, spec_to_dict
 from ..core.completions import CODE_COMPLETIONS
 from .data import CODE_TESTS
 from .estimator import pass_at_k_statistic

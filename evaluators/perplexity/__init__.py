@@ -26,8 +26,8 @@ import math
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import (EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, SpecError,
-                   checked_spec, with_statistics)
+from ..core.base import EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, with_statistics
+from ..core.specs import SpecError, checked_spec
 from .data import TEXT
 from .page import PAGE, SAMPLE_SCORE
 from .summary import summarize

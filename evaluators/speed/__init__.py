@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 
 from ..core import registry
-from ..core.base import EvaluationError, Evaluator, Metric, RunContext, checked_spec, spec_to_dict
+from ..core.base import EvaluationError, Evaluator, Metric, RunContext
+from ..core.specs import checked_spec, spec_to_dict
 from .data import PROMPTS
 from .page import PAGE
 from .protocol import VARIANTS, MeasurementPlan, plan_variants

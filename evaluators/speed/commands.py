@@ -48,7 +48,8 @@ _SPEC_OPTIONS = ("variants", "batch_sizes", "max_new_tokens", "fixed_length", "w
 
 def run_speed(args: argparse.Namespace) -> int:
     """Run the speed evaluator and print its report as one JSON object."""
-    from ..core.base import ModelRef, RunContext, make_spec
+    from ..core.base import ModelRef, RunContext
+    from ..core.specs import make_spec
     from ..core.cli import run_and_print
     from ..core.datasets import read_dataset
     from . import EVALUATOR, SpeedSpec

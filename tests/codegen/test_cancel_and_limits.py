@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from evaluators.core import memory_estimate, registry
-from evaluators.core.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
+from evaluators.core.base import Cancelled, EvaluationError, ModelRef, RunContext
+from evaluators.core.specs import SpecError
 from evaluators.codegen.generate import Decoding, generate_batch
 from evaluators.core.limits import check_fits_context
 

@@ -80,7 +80,7 @@ def test_few_shot_needs_a_row_left_to_score():
 ])
 def test_bad_specs_are_refused_with_the_field_named(params, message):
     from evaluators import registry
-    from evaluators.core.base import SpecError
+    from evaluators.core.specs import SpecError
 
     with pytest.raises(SpecError, match=message):
         registry.get("codegen").make_spec(params)

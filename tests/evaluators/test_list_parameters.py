@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluators import registry
-from evaluators.core.base import SpecError, canonical_json, spec_to_dict
+from evaluators.core.specs import SpecError, canonical_json, spec_to_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from evaluators import registry
-from evaluators.core.base import EvaluationError, SpecError
+from evaluators.core.base import EvaluationError
+from evaluators.core.specs import SpecError
 from evaluators.perplexity import PerplexitySpec
 
 from .conftest import TINY_CONTEXT, run_perplexity

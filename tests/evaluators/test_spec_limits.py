@@ -8,7 +8,7 @@ import math
 import pytest
 
 from evaluators import registry
-from evaluators.core.base import SpecError
+from evaluators.core.specs import SpecError
 from evaluators.core.limits import check_fits_context
 
 NUMBER_TYPES = ("int", "float", "int | None", "float | None")

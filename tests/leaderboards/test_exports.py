@@ -20,7 +20,7 @@ def test_json_export_in_six_queries(anon, board, seeded, django_assert_num_queri
         body = anon.get("/api/leaderboards/ppl/export.json").json()
     assert [(row["model"], row["rank_group"]) for row in body["rows"]] == [("a", 1), ("b", 2), ("c", 2), ("d", 3)]
     from evaluators import registry
-    from evaluators.core.base import spec_to_dict
+    from evaluators.core.specs import spec_to_dict
 
     assert body["leaderboard"]["spec"] == spec_to_dict(registry.get("perplexity").make_spec(None))
     assert body["rows"][3]["fingerprint"] == seeded["d"].fingerprint

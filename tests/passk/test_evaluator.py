@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from evaluators import registry
-from evaluators.core.base import ModelRef, RunContext, SpecError
+from evaluators.core.base import ModelRef, RunContext
+from evaluators.core.specs import SpecError
 
 pytestmark = pytest.mark.usefixtures("sandbox_ready")
 

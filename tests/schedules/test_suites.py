@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.base import spec_to_dict
+from evaluators.core.specs import spec_to_dict
 
 pytestmark = pytest.mark.django_db
 

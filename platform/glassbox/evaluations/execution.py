@@ -15,7 +15,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.base import Cancelled, EvaluationError, ModelRef, RunContext, SpecError
+from evaluators.core.base import Cancelled, EvaluationError, ModelRef, RunContext
+from evaluators.core.specs import SpecError
 from evaluators.core.datasets import DatasetError
 from glassbox.registry.models import Model
 from glassbox.registry.queries import dataset_rows

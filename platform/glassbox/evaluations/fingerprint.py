@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import math
 
-from evaluators.core.base import canonical_json
+from evaluators.core.specs import canonical_json
 
 
 def fingerprint(*, evaluator: str, evaluator_version: str, spec: dict, model_source: str,

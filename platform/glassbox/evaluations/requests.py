@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.base import Evaluator, SpecError, spec_to_dict
+from evaluators.core.base import Evaluator
+from evaluators.core.specs import SpecError, spec_to_dict
 from glassbox.registry.models import DatasetVersion, Model
 from glassbox.registry.queries import visible_models
 

@@ -19,7 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.base import Metric, SpecError, canonical_json, spec_to_dict
+from evaluators.core.base import Metric
+from evaluators.core.specs import SpecError, canonical_json, spec_to_dict
 from evaluators.core.paired import paired_bootstrap, statistic_for
 from glassbox.evaluations.models import Run, SampleRecord
 

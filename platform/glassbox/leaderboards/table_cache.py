@@ -15,7 +15,7 @@ from typing import Any, Callable
 from django.core.cache import cache
 from django.db.models import Count, Max, QuerySet
 
-from evaluators.core.base import canonical_json
+from evaluators.core.specs import canonical_json
 from glassbox.evaluations.models import Run
 
 from .models import Leaderboard

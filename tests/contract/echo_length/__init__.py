@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evaluators.core import registry
-from evaluators.core.base import Evaluator, Metric, RunContext, SampleStatistic, checked_spec
+from evaluators.core.base import Evaluator, Metric, RunContext, SampleStatistic
+from evaluators.core.specs import checked_spec
 from evaluators.core.paired import statistic_interval
 
 from .data import LINES
