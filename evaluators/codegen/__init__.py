@@ -26,6 +26,7 @@ from .page import PAGE, SAMPLE_SCORE
 from .stats import STATISTICS
 from .prompts import TEMPLATES
 from .text import parse_stop
+from .uploaded import check_upload
 from ..core.oom import BatchBackoff
 
 
@@ -214,12 +215,6 @@ def _summary(fresh: dict, ctx: RunContext, keys: list[str], plan, lang: str, spe
             **spec_to_dict(spec), **report}
 
 
-def _check_upload(rows: list[dict], uploaded: list[dict], spec) -> None:
-    from .uploaded import check_upload
-
-    check_upload(rows, uploaded, spec)
-
-
 METRICS = (
     Metric("bleu", "higher", "sacrebleu corpus BLEU, 13a tokenisation (0-100)"),
     Metric("bleu_codexglue", "higher", "smoothed BLEU-4 on whitespace tokens, as the CodeXGLUE "
@@ -241,7 +236,7 @@ EVALUATOR = registry.register(Evaluator(
     metrics=METRICS, run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     # Which rows are scored depends on the template and k (few-shot examples are not scored).
     completions_upload=CompletionsUpload(field="completions", kind=CODE_COMPLETIONS.kind,
-                                         scoring_fields=("template", "k"), check=_check_upload),
+                                         scoring_fields=("template", "k"), check=check_upload),
     description="Generate code for each task (zero- or few-shot, batched, greedy/beam/sampled) and "
                 "score it with BLEU, CodeXGLUE BLEU, CodeBLEU and exact match, with 95% "
                 "bootstrap intervals."))

@@ -24,6 +24,7 @@ from ..core.completions import CODE_COMPLETIONS
 from .data import CODE_TESTS
 from .estimator import pass_at_k_statistic
 from .page import PAGE, SAMPLE_SCORE
+from .uploaded import completions_by_problem
 
 # The k a run may ask for: each is a registered metric, so leaderboards can rank it.
 ALLOWED_K = (1, 2, 5, 10, 20, 50, 100)
@@ -75,14 +76,14 @@ class PasskSpec:
 
 def run(ctx: RunContext) -> dict:
     """Generate, execute and score; see the module docstring."""
+    from .agreement import codebleu_summary
     from .runner import generate_and_execute
+    from .scoring import summarize
+    from .uploaded import execute_uploaded
 
     spec = checked_spec(PasskSpec, ctx.spec)
     if not ctx.rows:
         raise EvaluationError("the dataset has no problems")
-    from .agreement import codebleu_summary
-    from .scoring import summarize
-    from .uploaded import execute_uploaded
 
     records, report = execute_uploaded(ctx, spec) if spec.completions else generate_and_execute(ctx, spec)
     summary = summarize(records, list(spec.k))
@@ -98,12 +99,6 @@ def _codebleu_sums(record: dict) -> tuple[float, float]:
 MEAN_CODEBLEU = SampleStatistic(("codebleu", "problems"), _codebleu_sums,
                                 lambda sums: sums[..., 0] / sums[..., 1])
 
-def _check_upload(rows: list[dict], uploaded: list[dict], spec) -> None:
-    from .uploaded import completions_by_problem
-
-    completions_by_problem(rows, uploaded, spec)
-
-
 METRICS = tuple(Metric(f"pass@{k}", "higher", f"chance that at least one of {k} samples passes the tests "
                                              "(unbiased estimator, mean over problems)",
                        unit="share", statistic=pass_at_k_statistic(k)) for k in ALLOWED_K) + (
@@ -118,7 +113,7 @@ EVALUATOR = registry.register(Evaluator(
     name="passk", version="1", dataset_kind=CODE_TESTS.kind, spec_class=PasskSpec, metrics=METRICS,
     run=run, page=PAGE, sample_score=SAMPLE_SCORE, queue="gpu",
     completions_upload=CompletionsUpload(field="completions", kind=CODE_COMPLETIONS.kind,
-                                         scoring_fields=("k", "timeout_s", "memory_mb"), check=_check_upload),
+                                         scoring_fields=("k", "timeout_s", "memory_mb"), check=completions_by_problem),
     description="Execution-based code evaluation: n completions per HumanEval-format problem run "
                 "with its tests in a bubblewrap sandbox; unbiased pass@k with 95% intervals, and "
                 "CodeBLEU beside it on the same samples."))

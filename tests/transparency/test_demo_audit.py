@@ -30,8 +30,14 @@ def test_the_demo_audit_is_scored_twice_reconciled_and_published(demo_base, fake
     from glassbox.transparency import queries, services
     from glassbox.transparency.models import FinalScore, IndicatorScore
 
-    services.load_builtin_checklists()
+    checklists = {c.slug: c for c in services.load_builtin_checklists()}
+    # A demo job that stopped midway left an unpublished audit: it is discarded and done again.
+    stopped = services.create_audit(checklist=checklists["fmti-2025"], developer="Glassbox", name=demo_base.name,
+                                    model=demo_base)
     audit = publish_demo_audit(demo_base, io.StringIO(), embedder=fake_embedder)
+    assert audit.pk != stopped.pk and not type(audit).objects.filter(pk=stopped.pk).exists()
+    with pytest.raises(services.AuditError, match="cannot be discarded"):
+        services.discard_unpublished(audit)
     assert audit.published_at is not None and audit.checklist.slug == "fmti-2025"
     assert sorted(audit.documents.values_list("title", flat=True)) == [
         "Glassbox demo base: README.md", "Glassbox model card: Glassbox demo base"]
@@ -45,7 +51,9 @@ def test_the_demo_audit_is_scored_twice_reconciled_and_published(demo_base, fake
     finals = dict(FinalScore.objects.filter(audit=audit).values_list("indicator_id", "score"))
     assert finals == first  # the lead kept the first reading where the two differed
     # Every 1 scored with evidence quotes its document where the quote is.
-    for score in IndicatorScore.objects.filter(audit=audit, score=1).exclude(quote="").select_related("document"):
+    quoted = list(IndicatorScore.objects.filter(audit=audit, score=1).exclude(quote="").select_related("document"))
+    assert quoted
+    for score in quoted:
         assert score.document.text[score.start:score.end] == score.quote
 
     index = queries.index(audit.checklist, queries.visible_audits(None))

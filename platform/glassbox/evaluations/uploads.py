@@ -89,8 +89,5 @@ def upload_rows(entry: Evaluator, spec: dict) -> list[dict] | None:
     if not name:
         return None
     slug, _, number = name.partition("@")
-    version = DatasetVersion.objects.select_related("dataset").filter(
-        dataset__slug=slug, number=int(number or 0)).first()
-    if version is None:
-        raise UploadError(f"{entry.completions_upload.field}: the upload '{name}' is gone")
-    return dataset_rows(version)
+    # The stored spec is pinned to slug@N: the same version the request resolved.
+    return dataset_rows(_find_version(slug, number, None, entry.completions_upload.field))

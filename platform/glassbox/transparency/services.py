@@ -179,6 +179,14 @@ def reconcile_agreements(audit: Audit, *, user) -> int:
     return count
 
 
+def discard_unpublished(audit: Audit) -> None:
+    """Delete an audit that was never published, with its documents and scores; a published audit
+    is part of the record and cannot be discarded."""
+    if audit.published_at:
+        raise AuditError("a published audit cannot be discarded")
+    audit.delete()
+
+
 @transaction.atomic
 def publish(audit: Audit, *, user) -> Audit:
     """Return the audit, published: only once every indicator has a reconciled final score."""

@@ -34,7 +34,7 @@ def publish_demo_audit(model: Model, stdout, embedder=None) -> Audit:
     if existing is not None and existing.published_at:
         return existing
     if existing is not None:  # an earlier demo job stopped midway: start the audit again
-        existing.delete()
+        services.discard_unpublished(existing)
     checklist = Checklist.objects.get(slug=CHECKLIST, builtin=True)
     first, second = (named_account(name, "auditor") for name in RATERS)
     lead = named_account(LEAD, "auditor")
