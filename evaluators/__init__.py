@@ -13,6 +13,7 @@ from . import bias  # noqa: E402,F401
 from . import bbq  # noqa: E402,F401
 from . import speed  # noqa: E402,F401
 from . import passk  # noqa: E402,F401
+from . import glitch  # noqa: E402,F401
 
 __all__ = ["Cancelled", "EvaluationError", "Evaluator", "Metric", "ModelRef", "RunContext",
            "SpecError", "registry", "__version__"]

@@ -14,13 +14,14 @@ from .codegen.commands import add_codegen_commands
 from .codemetrics.cli import add_codegen_score_command
 from .demo.commands import add_demo_commands
 from .glitch.commands import add_glitch_commands
+from .medusa.commands import add_medusa_commands
 from .passk.commands import add_passk_commands
 from .speed.commands import add_speed_command
 from .transparency.cli import add_transparency_command
 
 
 # Registered evaluators whose subcommand is written by hand rather than built from the spec.
-_OWN_COMMANDS = ("speed",)
+_OWN_COMMANDS = ("speed", "glitch-tokens")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_codegen_score_command(subparsers)
     add_passk_commands(subparsers)
     add_glitch_commands(subparsers)
+    add_medusa_commands(subparsers)
     return parser
 
 

@@ -6,6 +6,7 @@ same way for every evaluator, so a new evaluator gets its page without platform 
 - `SampleTable`: the run's per-sample records as a table, one column per record field (or value
   derived from the record), sortable by the columns it names, a page at a time;
 - `Histogram`: the distribution of one per-sample value, drawn with Plotly;
+- `Scatter`: two per-sample values against each other, one point per sample, drawn with Plotly;
 - `SummaryCounts`: a count per kind from the run's output (pass@k's outcomes), as a table;
 - `Panel`: a section the platform draws with code of its own, by name, for views no table says
   well (the code-generation diff browser, speed's latency box plots, bias' category bars).
@@ -85,6 +86,19 @@ class Histogram:
 
 
 @dataclass(frozen=True)
+class Scatter:
+    """Two per-sample values against each other, one point per sample. `label` names each point
+    on hover; `group`, when given, colours points by its value (a few distinct values)."""
+
+    title: str
+    x: Column
+    y: Column
+    label: Column
+    group: Column | None = None
+    log_y: bool = False
+
+
+@dataclass(frozen=True)
 class SummaryCounts:
     """A {name: count} object of the evaluator's output dict, shown as a table with shares."""
 
@@ -99,7 +113,7 @@ class Panel:
     name: str
 
 
-Section = SampleTable | Histogram | SummaryCounts | Panel
+Section = SampleTable | Histogram | Scatter | SummaryCounts | Panel
 
 
 @dataclass(frozen=True)

@@ -2,5 +2,7 @@
 
 tokenizer_scan.py sorts every token by what the tokenizer can do with it, indicators.py scores
 how untrained each unembedding row looks, verify.py asks the model to repeat the strongest
-candidates, and scan.py puts the three together for `python -m evaluators glitch-tokens`.
+candidates with the prompts of prompts.py, scan.py puts the three together, and evaluator.py
+registers it as the `glitch-tokens` evaluator (`python -m evaluators glitch-tokens`).
 """
+from . import evaluator  # noqa: F401  (registers the dataset kind and the evaluator)

@@ -1,9 +1,11 @@
-"""`python -m evaluators glitch-tokens`: scan a model for under-trained (glitch) tokens."""
+"""`python -m evaluators glitch-tokens`: scan a model for under-trained (glitch) tokens.
+
+Written by hand rather than built from the spec because the prompts file is optional here: the
+shell uses the default repetition prompts unless `--prompts` names a `repeat_prompts` file.
+"""
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 
@@ -14,40 +16,35 @@ def add_glitch_commands(subparsers: Any) -> None:
                                                        "weight indicator, and a repetition check (Land & Bartolo 2024)")
     scan.add_argument("--model", required=True, help="a model directory or hub id")
     scan.add_argument("--revision", default=None, help="hub commit")
+    scan.add_argument("--prompts", default=None,
+                      help="repetition prompts, a repeat_prompts JSONL file (default: the built-in three)")
     scan.add_argument("--candidates", type=int, default=None,
                       help="tokens to verify, strongest indicator first (default: 2%% of the normal tokens, at least 20)")
     scan.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD,
-                      help=f"a candidate repeated with less probability is confirmed (default {DEFAULT_THRESHOLD})")
-    scan.add_argument("--batch-size", type=int, default=64, help="prompts per forward pass (default 64)")
-    scan.add_argument("--device", default="auto")
+                      help=f"a candidate no prompt repeats with at least this probability is confirmed "
+                           f"(default {DEFAULT_THRESHOLD})")
+    scan.add_argument("--batch-size", type=int, default=64, help="candidates per forward pass (default 64)")
+    scan.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    scan.add_argument("--trust-remote-code", action="store_true",
+                      help="run the model repository's own Python code (only if you trust it)")
+    scan.add_argument("--allow-pickle-weights", action="store_true",
+                      help="load pickle checkpoints (.bin); unpickling can run arbitrary code")
     scan.set_defaults(handler=run_glitch_tokens)
 
 
 def run_glitch_tokens(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+    from ..core import registry
+    from ..core.base import ModelRef, RunContext
+    from ..core.cli import run_and_print
+    from ..core.datasets import read_dataset
+    from ..core.specs import make_spec
+    from .prompts import REPEAT_PROMPTS, default_prompt_rows
 
-    from ..core.base import ModelRef
-    from ..core.loading import load_model
-    from .scan import scan_model
-
-    if args.candidates is not None and args.candidates < 1:
-        raise SystemExit("glitch-tokens: --candidates must be at least 1")
-    if not 0.0 < args.threshold < 1.0:
-        raise SystemExit("glitch-tokens: --threshold must be between 0 and 1")
-    if args.batch_size < 1:
-        raise SystemExit("glitch-tokens: --batch-size must be at least 1")
-    loaded = load_model(ModelRef(args.model, args.revision), args.device)
-    bar = tqdm(desc="glitch-tokens", unit="token", file=sys.stderr, dynamic_ncols=True)
-
-    def progress(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        summary = scan_model(loaded, candidates=args.candidates, threshold=args.threshold,
-                             batch_size=args.batch_size, on_progress=progress)
-    finally:
-        bar.close()
-    print(json.dumps(summary))
-    return 0
+    evaluator = registry.get("glitch-tokens")
+    params = {"candidates": args.candidates, "threshold": args.threshold, "batch_size": args.batch_size}
+    spec = make_spec(evaluator.spec_class, {name: value for name, value in params.items() if value is not None})
+    rows = read_dataset(args.prompts, REPEAT_PROMPTS.kind) if args.prompts else default_prompt_rows()
+    context = RunContext(model=ModelRef(args.model, args.revision, trust_remote_code=args.trust_remote_code,
+                                        allow_pickle_weights=args.allow_pickle_weights),
+                         rows=rows, spec=spec, device=args.device)
+    return run_and_print(evaluator, context, unit="token")

@@ -22,9 +22,10 @@ def untrained_indicator(unembedding: Any, reference: list[int]) -> Any:
 
     rows = unembedding.detach().to(torch.float32).cpu()
     centred = rows - rows.mean(dim=0, keepdim=True)
-    # The first right-singular vector of the centred rows: the direction every row shares most.
-    _, _, v = torch.pca_lowrank(centred, q=1, center=False, niter=8)
-    first = v[:, 0]
+    # The first principal direction: the top eigenvector of the hidden x hidden covariance, exact
+    # and deterministic (a randomised PCA could pick other candidates when a scan resumes).
+    covariance = centred.double().T @ centred.double()
+    first = torch.linalg.eigh(covariance).eigenvectors[:, -1].to(torch.float32)
     projected = centred - torch.outer(centred @ first, first)
     direction = projected[reference].mean(dim=0)
     return torch.nn.functional.cosine_similarity(projected, direction.unsqueeze(0), dim=1)

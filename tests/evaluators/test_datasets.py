@@ -98,7 +98,8 @@ def test_sha256_and_format_helpers(tmp_path):
     path = write(tmp_path, "x.csv", b"abc")
     assert sha256_of(path) == hashlib.sha256(b"abc").hexdigest()
     assert [detect_format(n) for n in ("a.JSONL", "b.ndjson", "c.csv", "d.txt")] == ["jsonl", "jsonl", "csv", "txt"]
-    assert set(SCHEMAS) == {"codegen", "text", "bias_pairs", "prompts", "bbq", "code_tests", "code_completions"}
+    assert set(SCHEMAS) == {"codegen", "text", "bias_pairs", "prompts", "bbq", "code_tests", "code_completions",
+                            "repeat_prompts"}
 
 
 # --- refusals ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def _text_fields():
 
 
 def test_every_evaluator_is_covered():
-    assert registry.names() == ["bbq", "bias", "codegen", "passk", "perplexity", "speed"]
+    assert registry.names() == ["bbq", "bias", "codegen", "glitch-tokens", "passk", "perplexity", "speed"]
 
 
 @pytest.mark.parametrize("evaluator, f", list(_numeric_fields()), ids=lambda v: getattr(v, "name", v))

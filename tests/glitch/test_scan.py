@@ -32,27 +32,46 @@ def test_the_tokenizer_categories(known_truth):
     assert by_id[def_id] == "normal" and tokenizer.encode("def", add_special_tokens=False) == [def_id]
 
 
+def scan(directory, **params) -> dict:
+    """Run the glitch-tokens evaluator on a model folder with the default prompts."""
+    from evaluators.core import registry
+    from evaluators.core.base import ModelRef, RunContext
+    from evaluators.glitch.prompts import default_prompt_rows
+
+    evaluator = registry.get("glitch-tokens")
+    return evaluator.run(RunContext(ModelRef(str(directory)), default_prompt_rows(), evaluator.make_spec(params), "cpu"))
+
+
 def test_the_scan_finds_the_tokens_the_model_never_saw(known_truth):
     from evaluators.core.base import ModelRef
     from evaluators.core.loading import load_model
     from evaluators.glitch.known_truth import recall_and_precision
-    from evaluators.glitch.scan import scan_model
+    from evaluators.glitch.prompts import default_prompt_rows
+    from evaluators.glitch.scan import select_candidates, verify_candidates
 
     directory, truth = known_truth
-    loaded = load_model(ModelRef(str(directory)), "cpu")
-    summary = scan_model(loaded, candidates=len(truth))
+    summary = scan(directory, candidates=len(truth))
     confirmed = {row["id"] for row in summary["confirmed"]}
     recall, precision = recall_and_precision(confirmed, truth)
     # Measured on this seeded model: see bench/glitch_tokens_bench.py for the figures it prints.
     assert recall >= 0.7 and precision >= 0.7, (recall, precision, len(truth))
     assert summary["reference"] == "unreachable and partial-UTF-8 tokens" and summary["reference_tokens"] == 128
     assert summary["confirmed_share"] == pytest.approx(len(confirmed) / summary["categories"]["normal"])
-    # Batched verification gives what one prompt at a time gives.
-    from evaluators.glitch.verify import repeat_probabilities
-
-    ids = [row["id"] for row in summary["candidates"][:5]]
-    one_by_one = repeat_probabilities(loaded.model, loaded.tokenizer, ids, 1, "cpu")
-    assert one_by_one == pytest.approx([row["repeat_probability"] for row in summary["candidates"][:5]], abs=1e-6)
+    assert summary["confirmed_tokens"] == len(confirmed) and summary["normal_tokens"] == summary["categories"]["normal"]
+    # The tokenizer has no chat template, so the chat prompt is skipped and the two others run.
+    assert summary["prompts"] == ["arrow", "quotes"] and summary["prompts_skipped"] == ["chat"]
+    for row in summary["candidates"]:
+        assert set(row["by_prompt"]) == {"arrow", "quotes"}
+        assert row["repeat_probability"] == max(row["by_prompt"].values())
+        assert row["confirmed"] == (row["repeat_probability"] < summary["threshold"])
+    # Verifying one candidate at a time gives what the batched run gave.
+    loaded = load_model(ModelRef(str(directory)), "cpu")
+    selection = select_candidates(loaded.model, loaded.tokenizer, len(truth))
+    assert selection.chosen == [row["id"] for row in summary["candidates"]]
+    prompts = [row for row in default_prompt_rows() if not row["chat"]]
+    one_by_one = verify_candidates(loaded, selection, selection.chosen[:5], prompts, 0.01, 1)
+    assert [r["repeat_probability"] for r in one_by_one] == pytest.approx(
+        [row["repeat_probability"] for row in summary["candidates"][:5]], abs=1e-6)
     json.dumps(summary)  # what the command prints
 
 

@@ -1,17 +1,17 @@
 """The sections of a run page, as its evaluator declares them (evaluators/core/pages.py).
 
-Sample tables, histograms and summary counts are drawn the same way for every evaluator (`tables.py`); a panel
+Sample tables, histograms, scatter plots and summary counts are drawn the same way for every evaluator (`tables.py`); a panel
 is a section the platform draws with code of its own, found by the name the evaluator gives it
 in PANELS. An evaluator that declares nothing gets its first records as they are.
 """
 from __future__ import annotations
 
 from evaluators import registry as evaluator_registry
-from evaluators.core.pages import Histogram, Panel, SampleTable, SummaryCounts
+from evaluators.core.pages import Histogram, Panel, SampleTable, Scatter, SummaryCounts
 
 from ..models import Run
 from . import bias, codegen, speed
-from .tables import histogram, run_records, sample_table, summary_counts
+from .tables import histogram, run_records, sample_table, scatter, summary_counts
 
 # Panel name -> (template, context builder). A builder's keys reach the page's context.
 PANELS = {
@@ -30,7 +30,7 @@ def page_sections(run: Run, request=None) -> dict:
     params = request.GET if request is not None else {}
     tables = 0
     # Tables and histograms read the same records: fetched once, and only when a section needs them.
-    records = run_records(run) if any(isinstance(s, (SampleTable, Histogram)) for s in declared) else []
+    records = run_records(run) if any(isinstance(s, (SampleTable, Histogram, Scatter)) for s in declared) else []
     for section in declared:
         if isinstance(section, Panel):
             template, build = PANELS[section.name]
@@ -48,4 +48,7 @@ def page_sections(run: Run, request=None) -> dict:
         elif isinstance(section, Histogram):
             context["sections"].append({"template": "evaluations/sections/histogram.html",
                                         "data": histogram(records, section, len(context["sections"]))})
+        elif isinstance(section, Scatter):
+            context["sections"].append({"template": "evaluations/sections/scatter.html",
+                                        "data": scatter(records, section, len(context["sections"]))})
     return context

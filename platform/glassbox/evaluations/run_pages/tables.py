@@ -2,9 +2,11 @@
 per-sample value. Cells reach templates as plain values, escaped there like all model output."""
 from __future__ import annotations
 
+import html
+
 from django.core.paginator import Paginator
 
-from evaluators.core.pages import Histogram, SampleTable, SummaryCounts
+from evaluators.core.pages import Histogram, SampleTable, Scatter, SummaryCounts
 
 from ..models import Run
 
@@ -55,6 +57,34 @@ def histogram(records: Records, section: Histogram, number: int) -> dict:
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     return {"title": section.title, "label": section.column.label, "bins": section.bins,
             "values": numbers, "element_id": f"histogram-{number}", "missing": len(values) - len(numbers)}
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def scatter(records: Records, section: Scatter, number: int) -> dict:
+    """Return the points the scatter plot draws (samples with both values), grouped, and its element id.
+
+    Labels are HTML-escaped here: Plotly reads a few tags in hover text, and records hold model
+    output and token text, which are untrusted.
+    """
+    groups: dict[str, dict] = {}
+    missing = 0
+    for _, _, data in records:
+        x, y = section.x.read(data), section.y.read(data)
+        if not (_number(x) and _number(y)):
+            missing += 1
+            continue
+        name = str(section.group.read(data)) if section.group is not None else ""
+        group = groups.setdefault(name, {"name": html.escape(name), "x": [], "y": [], "labels": []})
+        group["x"].append(x)
+        group["y"].append(y)
+        group["labels"].append(html.escape(str(section.label.read(data))))
+    return {"title": section.title, "x_label": section.x.label, "y_label": section.y.label,
+            "log_y": section.log_y, "groups": [groups[name] for name in sorted(groups)],
+            "points": sum(len(g["x"]) for g in groups.values()), "missing": missing,
+            "element_id": f"scatter-{number}"}
 
 
 def summary_counts(run: Run, section: SummaryCounts) -> dict:
