@@ -70,7 +70,7 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
     assert {m.slug for m in models.values() if m.served_elsewhere} == uploaded
     assert models["glassbox-demo-base"].source == str(demo_var / "models" / "glassbox-demo-base")
     runs = list(Run.objects.all())
-    assert {run.evaluator for run in runs} == {"perplexity", "codegen", "bias", "speed", "passk"}
+    assert {run.evaluator for run in runs} == {"perplexity", "codegen", "bias", "speed", "passk", "glitch-tokens"}
     assert all(run.status == Run.Status.QUEUED for run in runs)
     assert sorted(enqueued) == sorted(run.pk for run in runs)
 
