@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, with_statistics
+from ..core.precision import precision_field
 from ..core.specs import checked_spec
 from .data import BBQ
 from .page import PAGE, SAMPLE_SCORE
@@ -40,6 +41,8 @@ class BBQSpec:
                 "level of floating-point rounding.",
         "min": 1, "max": 1024})
 
+    precision: str = precision_field()
+
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range (batch_size's bounds are
         checked from its metadata before this)."""
@@ -58,7 +61,7 @@ def run(ctx: RunContext) -> dict:
     if not ctx.rows:
         raise EvaluationError("the dataset has no BBQ examples")
     keys = row_keys(ctx.rows, "examples")
-    loaded = load_model(ctx.model, ctx.device)
+    loaded = load_model(ctx.model, ctx.device, spec.precision)
     ctx.on_environment(loaded.environment)
 
     backoff = BatchBackoff(spec.batch_size)

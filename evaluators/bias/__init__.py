@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, with_statistics
+from ..core.precision import precision_field
 from ..core.specs import checked_spec
 from .data import BIAS_PAIRS
 from .page import PAGE, SAMPLE_SCORE
@@ -48,6 +49,8 @@ class BiasSpec:
                 "floating-point rounding.",
         "min": 1, "max": 1024})
 
+    precision: str = precision_field()
+
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range (batch_size's bounds are
         checked from its metadata before this)."""
@@ -75,7 +78,7 @@ def run(ctx: RunContext) -> dict:
     keys = pair_keys(ctx.rows)
     if not keys:
         raise EvaluationError("the dataset has no sentence pairs")
-    loaded = load_model(ctx.model, ctx.device)
+    loaded = load_model(ctx.model, ctx.device, spec.precision)
     ctx.on_environment(loaded.environment)
 
     backoff = BatchBackoff(spec.batch_size)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, with_statistics
+from ..core.precision import precision_field
 from ..core.specs import checked_spec, spec_to_dict
 from ..core.completions import CODE_COMPLETIONS
 from .data import CODEGEN
@@ -88,6 +89,8 @@ class CodegenSpec:
         "help": "An uploaded code_completions dataset (its slug, pinned to a version as slug@N) whose "
                 "first completion of each row is scored instead of generating: the path for a model "
                 "served elsewhere. The generation settings are then ignored.", "max_length": 200})
+
+    precision: str = precision_field()
 
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range (each field's own bounds
@@ -181,7 +184,7 @@ def run(ctx: RunContext) -> dict:
     backoff = BatchBackoff(spec.batch_size)
     for number, batch in pending:
         if loaded is None:
-            loaded = load_model(ctx.model, ctx.device)
+            loaded = load_model(ctx.model, ctx.device, spec.precision)
             ctx.on_environment(loaded.environment)
         prompts = [plan.prompts[i] for i in batch]
         outputs = backoff.call(lambda size, prompts=prompts, number=number: [

@@ -26,8 +26,9 @@ class LoadedModel:
     model: Any
     tokenizer: Any
     device: str
-    dtype: str
+    dtype: str  # the torch dtype of what is not quantized
     environment: dict = field(default_factory=dict)
+    precision: str = ""  # the resolved format (precision.py)
 
 
 def resolve_device(name: str = "auto") -> str:
@@ -47,17 +48,10 @@ def resolve_device(name: str = "auto") -> str:
 
 
 def resolve_dtype(name: str, device: str) -> str:
-    """Return the torch dtype name to load weights in: float32 on the CPU, bf16/fp16 on a GPU."""
-    import torch
+    """Return the torch dtype name to load weights in for precision `name` (see precision.py)."""
+    from .precision import load_dtype, resolve_precision
 
-    if name != "auto":
-        if not isinstance(getattr(torch, name, None), torch.dtype):
-            raise EvaluationError(f"unknown dtype '{name}'; use auto, float32, bfloat16 or float16")
-        return name
-    if device == "cpu":
-        # Half precision on the CPU is slow and changes the numbers; float32 is the reference.
-        return "float32"
-    return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    return load_dtype(resolve_precision(name, device), device)
 
 
 def synchronize(device: str) -> None:
@@ -173,17 +167,23 @@ def context_length(model: Any) -> int | None:
     return int(value) if isinstance(value, int) and value > 0 else None
 
 
-def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto",
+def load_model(ref: ModelRef, device: str = "auto", precision: str = "auto",
                attn_implementation: str | None = None) -> LoadedModel:
-    """Return the model and tokenizer of `ref`, in eval mode on the resolved device.
+    """Return the model and tokenizer of `ref`, in eval mode on the resolved device, in `precision`
+    (a float dtype, or an integer format quantized after loading: see precision.py).
 
     `attn_implementation` ("eager", "sdpa", ...) overrides the model's default attention kernel.
     """
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
+    from .precision import (load_dtype, predicted_weight_bytes, quantize, quiet_torchao_import, resolve_precision,
+                            weight_bytes)
+
+    quiet_torchao_import()
     device = resolve_device(device)
-    dtype = resolve_dtype(dtype, device)
+    precision = resolve_precision(precision, device)
+    dtype = load_dtype(precision, device)
     if Path(ref.source).is_absolute() and not Path(ref.source).is_dir():
         # transformers would take the path for a malformed hub id and say so, which misleads.
         raise EvaluationError(f"cannot load model {ref.source}: no such directory (was it moved or deleted?)")
@@ -204,9 +204,13 @@ def load_model(ref: ModelRef, device: str = "auto", dtype: str = "auto",
         raise EvaluationError(f"cannot load model {where}: {error}") from error
     model.to(device)
     model.eval()
+    quantize(model, precision, device)
     cudnn_attention = configure_attention_kernels(device)
     env = environment(device, dtype)
+    env.update(precision=precision, weight_bytes=weight_bytes(model),
+               predicted_weight_bytes=predicted_weight_bytes(model, precision))
     if device.startswith("cuda"):
         env["cudnn_attention"] = cudnn_attention
     env["attn_implementation"] = getattr(model.config, "_attn_implementation", None)
-    return LoadedModel(model=model, tokenizer=tokenizer, device=device, dtype=dtype, environment=env)
+    return LoadedModel(model=model, tokenizer=tokenizer, device=device, dtype=dtype, environment=env,
+                       precision=precision)

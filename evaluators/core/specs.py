@@ -18,7 +18,8 @@ _JSON_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
 _JSON_SAFE_INT = 2**53 - 1
 # Field metadata bounds and the JSON-schema keywords that say the same. On a list field they
 # bound each item, and "max_items" bounds how many there are.
-_SCHEMA_BOUNDS = {"min": "minimum", "max": "maximum", "above": "exclusiveMinimum", "max_length": "maxLength"}
+_SCHEMA_BOUNDS = {"min": "minimum", "max": "maximum", "above": "exclusiveMinimum", "max_length": "maxLength",
+                  "choices": "enum"}
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,14 @@ def _check_bounds(name: str, value: Any, metadata: Any) -> None:
     """Raise SpecError unless `value` lies within the bounds its field's metadata declares.
 
     Bounds are inclusive ("min", "max"), except "above" (strictly greater); "max_length" caps a
-    string's length. Each spec says next to its fields why their limits are where they are.
+    string's length and "choices" lists the strings a field takes. Each spec says next to its fields why their limits are where they are.
     """
     if isinstance(value, str):
         if "max_length" in metadata and len(value) > metadata["max_length"]:
             raise SpecError(f"parameter '{name}' must be at most {metadata['max_length']:,} characters long, "
                             f"got {len(value):,}")
+        if "choices" in metadata and value not in metadata["choices"]:
+            raise SpecError(f"parameter '{name}' must be one of {', '.join(metadata['choices'])}, got {value!r}")
         return
     if isinstance(value, bool):
         return
@@ -168,7 +171,8 @@ def parameter_schema(spec_class: type) -> dict:
     for f in dataclasses.fields(spec_class):
         kind = types[f.name]
         json_type = _JSON_TYPES[kind.base]
-        bounds = {schema_key: f.metadata[key] for key, schema_key in _SCHEMA_BOUNDS.items() if key in f.metadata}
+        bounds = {schema_key: list(f.metadata[key]) if key == "choices" else f.metadata[key]
+                  for key, schema_key in _SCHEMA_BOUNDS.items() if key in f.metadata}
         if kind.is_list:
             prop: dict[str, Any] = {"type": ["array", "null"] if kind.nullable else "array",
                                     "items": {"type": json_type, **bounds}}

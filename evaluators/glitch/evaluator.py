@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext
+from ..core.precision import precision_field
 from ..core.specs import checked_spec
 from .page import PAGE, SAMPLE_SCORE
 from .prompts import REPEAT_PROMPTS
@@ -36,6 +37,7 @@ class GlitchSpec:
     batch_size: int = field(default=64, metadata={
         "help": "Candidates per forward pass (one pass per prompt). Results depend on it only at the "
                 "level of floating-point rounding.", "min": 1, "max": 4096})
+    precision: str = precision_field()
 
 
 def run(ctx: RunContext) -> dict:
@@ -47,7 +49,7 @@ def run(ctx: RunContext) -> dict:
 
     spec = checked_spec(GlitchSpec, ctx.spec)
     row_keys(ctx.rows, "prompts")  # prompt ids name each probability: they must be unique
-    loaded = load_model(ctx.model, ctx.device)
+    loaded = load_model(ctx.model, ctx.device, spec.precision)
     ctx.on_environment(loaded.environment)
     prompts = usable(loaded.tokenizer, ctx.rows)
     skipped = [row["id"] for row in ctx.rows if row not in prompts]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import CompletionsUpload, EvaluationError, Evaluator, Metric, RunContext, SampleStatistic
+from ..core.precision import precision_field
 from ..core.specs import checked_spec, spec_to_dict
 from ..core.completions import CODE_COMPLETIONS
 from .data import CODE_TESTS
@@ -59,6 +60,8 @@ class PasskSpec:
         "help": "An uploaded code_completions dataset (its slug, pinned to a version as slug@N) to "
                 "score instead of generating: the path for a model served elsewhere. The generation "
                 "settings are then ignored.", "max_length": 200})
+
+    precision: str = precision_field()
 
     def validate(self) -> None:
         unknown = [k for k in self.k if k not in ALLOWED_K]

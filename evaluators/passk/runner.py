@@ -32,7 +32,7 @@ def generate_and_execute(ctx: RunContext, spec: Any) -> tuple[list[dict], dict]:
     batches = [pending[start:start + spec.batch_size] for start in range(0, len(pending), spec.batch_size)]
     for batch in batches:
         if loaded is None:
-            loaded = load_model(ctx.model, ctx.device)
+            loaded = load_model(ctx.model, ctx.device, spec.precision)
             ctx.on_environment(loaded.environment)
         prompts = [rows[i]["prompt"] for i in batch]
         # The batch's seed follows its first problem, so a resumed run samples what it would have.

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext, SampleStatistic, with_statistics
+from ..core.precision import precision_field
 from ..core.specs import SpecError, checked_spec
 from .data import TEXT
 from .page import PAGE, SAMPLE_SCORE
@@ -62,6 +63,8 @@ class PerplexitySpec:
                 "resumes) in groups of 4 * batch_size; results depend on it only at the "
                 "level of floating-point rounding.",
         "min": 1, "max": MAX_BATCH_SIZE})
+
+    precision: str = precision_field()
 
     def validate(self) -> None:
         """Raise ValueError naming the first parameter out of range (each field's own bounds
@@ -115,7 +118,7 @@ def run(ctx: RunContext) -> dict:
     keys = document_keys(ctx.rows)
     if not keys:
         raise EvaluationError("the dataset has no documents")
-    loaded = load_model(ctx.model, ctx.device)
+    loaded = load_model(ctx.model, ctx.device, spec.precision)
     ctx.on_environment(loaded.environment)
     max_length, stride = resolve_windows(spec, context_length(loaded.model))
 

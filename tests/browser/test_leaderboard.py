@@ -67,7 +67,7 @@ def test_the_leaderboard_ranks_charts_and_exports(page, board):
     assert download.suggested_filename.endswith(".csv")
     lines = list(csv.reader(io.StringIO(open(download.path(), encoding="utf-8").read())))
     header, first, second = lines
-    assert header[:9] == ["rank_group", "model", "model_name", "run", "fingerprint",
+    assert header[:10] == ["rank_group", "model", "model_name", "precision", "run", "fingerprint",
                           "perplexity", "perplexity_ci_low", "perplexity_ci_high", "perplexity_n"]
     row = dict(zip(header, first))
     assert (row["rank_group"], row["model"], row["model_name"]) == ("1", "tiny", "Tiny Llama")

@@ -92,7 +92,8 @@ def test_run_status_prints_the_run_as_json(tiny_model, text_version):
     assert (data["id"], data["status"], data["attempts"]) == (run.pk, "succeeded", 1)
     assert data["metrics"] == {"perplexity": {"value": 7.5, "ci": [7.0, 8.0], "n": 6, "direction": "lower",
                                               "goal": "lower", "goal_label": "lower is better"}}
-    assert data["spec"] == {"max_length": None, "stride": None, "batch_size": 8}
+    # precision auto became the workers' format (float32 here) when the run was requested.
+    assert data["spec"] == {"max_length": None, "stride": None, "batch_size": 8, "precision": "float32"}
     assert data["started_at"] is not None and data["finished_at"] is not None
 
 

@@ -65,8 +65,9 @@ def test_a_run_is_fingerprinted_with_every_spec_field_and_the_dataset_bytes(tiny
     run = start_run(evaluator="perplexity", model=tiny_model, dataset_version=text_version,
                     params={"batch_size": 2})
     dataset_sha = hashlib.sha256(text_file.read_bytes()).hexdigest()
-    # PerplexitySpec's documented defaults: max_length and stride null (the model decides).
-    spec = {"max_length": None, "stride": None, "batch_size": 2}
+    # PerplexitySpec's documented defaults: max_length and stride null (the model decides); precision
+    # auto becomes the workers' format when the run is requested (float32 with CPU workers).
+    spec = {"max_length": None, "stride": None, "batch_size": 2, "precision": "float32"}
     assert run.spec == spec
     assert run.fingerprint == expected_hash("perplexity", "1", spec, tiny_model.source, "",
                                             tiny_model.weights_sha256, dataset_sha)

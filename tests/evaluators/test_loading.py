@@ -57,7 +57,7 @@ def test_devices_and_dtypes_resolve():
     assert resolve_dtype("float16", "cpu") == "float16"
     with pytest.raises(EvaluationError, match="unknown device"):
         resolve_device("tpu")
-    with pytest.raises(EvaluationError, match="unknown dtype"):
+    with pytest.raises(EvaluationError, match="unknown precision"):
         resolve_dtype("float13", "cpu")
     if not torch.cuda.is_available():
         with pytest.raises(EvaluationError, match="no CUDA GPU"):

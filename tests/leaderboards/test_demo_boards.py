@@ -21,9 +21,16 @@ def test_a_demo_seed_makes_one_board_that_its_runs_fill(module, slug, evaluator,
     settings.VAR_DIR = tmp_path
     seed = importlib.import_module(f"glassbox.site.demo.{module}").seed
     seed({"base": models["a"]}, io.StringIO())
+    from glassbox.leaderboards.ranking import latest_runs
+
     board = Leaderboard.objects.get(slug=slug)
     run = Run.objects.get(evaluator=evaluator, model=models["a"])
-    assert (board.evaluator, board.dataset_version_id, board.spec) == (evaluator, run.dataset_version_id, run.spec)
+    # The board holds every precision ("auto"); the run names the format it ran in.
+    assert (board.evaluator, board.dataset_version_id) == (evaluator, run.dataset_version_id)
+    assert board.spec == {**run.spec, "precision": "auto"} and run.spec["precision"] == "float32"
+    run.status = Run.Status.SUCCEEDED
+    run.save()
+    assert [r.pk for r in latest_runs(board)] == [run.pk]
     seed({"base": models["a"]}, io.StringIO())  # seeding again keeps the one board
     assert Leaderboard.objects.filter(slug=slug).count() == 1
 

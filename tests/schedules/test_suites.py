@@ -46,7 +46,8 @@ def test_run_suite_starts_one_run_per_entry_and_model(suite, tiny_model, other_m
     with django_capture_on_commit_callbacks(execute=True):
         runs = services.run_suite(suite, [tiny_model, other_model], force=True)
     entry = evaluator_registry.get("perplexity")
-    want = [(model.pk, spec_to_dict(entry.make_spec({"batch_size": size})))
+    # Each run names the workers' format where the suite's spec says auto.
+    want = [(model.pk, spec_to_dict(entry.make_spec({"batch_size": size, "precision": "float32"})))
             for size in (2, 3) for model in (tiny_model, other_model)]
     assert [(run.model_id, run.spec) for run in runs] == want
     assert all(run.evaluator == "perplexity" and run.dataset_version == text_version for run in runs)

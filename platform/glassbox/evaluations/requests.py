@@ -4,12 +4,15 @@ A request is an evaluator, a dataset version and parameters, and for a run also 
 accepted only if the evaluator exists, reads this kind of dataset, the parameters make a valid
 spec that the database can store, every length parameter fits the model's context, and every
 model or uploaded dataset the spec names is one the requester may see; a model served elsewhere
-is only accepted with its uploaded outputs (uploads.py). Whatever fails, the error names the field to
-blame, so a form marks that field and the API answers 400 naming it.
+is only accepted with its uploaded outputs (uploads.py). Whatever fails, the error names the field
+to blame, so a form marks that field and the API answers 400 naming it. A run's `precision: auto`
+becomes the workers' format here (settings.GLASSBOX_AUTO_PRECISION), so its fingerprint holds it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from evaluators import registry as evaluator_registry
 from evaluators.core.base import Evaluator
@@ -90,6 +93,9 @@ def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict 
             check_upload_fits(entry, spec, dataset_version, upload)
         except UploadError as error:
             raise RequestError(str(error), field="params") from None
+    elif model is not None and spec.get("precision") == "auto":
+        # A run names the format it runs in; a leaderboard's or suite's "auto" holds any format.
+        spec = {**spec, "precision": settings.GLASSBOX_AUTO_PRECISION}
     return CheckedRequest(entry=entry, spec=spec, named_models=_named_models(entry, spec, user), upload=upload)
 
 

@@ -40,7 +40,7 @@ TABLE_SCHEMA = {
     "additionalProperties": True,
 }
 CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description=(
-    "One line per ranked model: rank_group, model, model_name, run, fingerprint; per metric its value, "
+    "One line per ranked model: rank_group, model, model_name, precision, run, fingerprint; per metric its value, "
     "<metric>_ci_low, <metric>_ci_high, <metric>_n, <metric>_goal and <metric>_goal_label; then "
     "diff_vs_group_leader, diff_ci_low, diff_ci_high, tie_method. Text cells that would start a "
     "spreadsheet formula begin with '."))

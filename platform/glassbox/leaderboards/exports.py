@@ -45,14 +45,15 @@ def table_csv(table: dict) -> str:
     model names are text their owners chose)."""
     metrics = table["leaderboard"]["metrics"]
     goals = table["leaderboard"].get("metric_goals", {})
-    header = ["rank_group", "model", "model_name", "run", "fingerprint"]
+    header = ["rank_group", "model", "model_name", "precision", "run", "fingerprint"]
     for metric in metrics:
         header += [metric, f"{metric}_ci_low", f"{metric}_ci_high", f"{metric}_n", f"{metric}_goal",
                    f"{metric}_goal_label"]
     header += ["diff_vs_group_leader", "diff_ci_low", "diff_ci_high", "tie_method"]
     lines = []
     for row in table["rows"]:
-        line = [row["rank_group"], row["model"], row["model_name"], row["run"], row["fingerprint"]]
+        line = [row["rank_group"], row["model"], row["model_name"], row.get("precision", "auto"), row["run"],
+                row["fingerprint"]]
         for metric in metrics:
             cell = row["cells"].get(metric) or {}
             goal = goals.get(metric) or NO_GOAL

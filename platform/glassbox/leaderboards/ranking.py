@@ -12,6 +12,11 @@ interval of the difference holds zero) joins it; what is compared is the badness
 the distances to it (evaluators/core/paired.py). The pairing uses the per-sample records both
 runs share (same dataset version, same sample keys). A metric that cannot be rebuilt from
 per-sample records falls back to overlapping 95% intervals, and the table says so (`tie_method`).
+
+Precision: a leaderboard whose spec says `precision: auto` holds runs of every numeric format, one
+row per model and format (a model swept over float32, bfloat16 and int8 has three rows); one that
+names a format holds only that format's runs. Runs recorded before specs had a precision read as
+`auto`, and so do uploaded outputs, which no model here produced.
 """
 from __future__ import annotations
 
@@ -28,6 +33,14 @@ from .models import Leaderboard
 
 RESAMPLES = 1000
 SEED = 0
+# A leaderboard spec's precision that holds every format (the spec default).
+ANY_PRECISION = "auto"
+
+
+def precision_of(spec: dict) -> str:
+    """The numeric format a run's spec names; `auto` where it names none (older runs, uploads)."""
+    value = spec.get("precision") if isinstance(spec, dict) else None
+    return value if isinstance(value, str) and value else ANY_PRECISION
 
 
 def metric_of(evaluator: str, metric: str) -> Metric:
@@ -53,20 +66,22 @@ def goal_interval(metric: Metric, low: float | None, high: float | None) -> tupl
 
 
 def latest_runs(leaderboard: Leaderboard, models: QuerySet | None = None) -> list[Run]:
-    """Return each model's latest succeeded run matching the leaderboard's column, with metrics.
+    """Return each model's latest succeeded run matching the leaderboard's column, with metrics: one
+    per model and precision where the leaderboard holds every precision.
 
     `models` limits the rows to those models (the reader's visible ones); every model when None.
     """
     column = _Column(leaderboard)
-    chosen: dict[int, int] = {}
+    chosen: dict[tuple[int, str], int] = {}
     candidates = Run.objects.filter(dataset_version_id=leaderboard.dataset_version_id,
                                     evaluator=leaderboard.evaluator, status=Run.Status.SUCCEEDED)
     if models is not None:
         candidates = candidates.filter(model__in=models)  # a subquery: the same one query however many
     candidates = (candidates.order_by("-finished_at", "-id").values_list("id", "model_id", "spec"))
     for run_id, model_id, spec in candidates:
-        if model_id not in chosen and column.holds(spec):
-            chosen[model_id] = run_id
+        key = (model_id, precision_of(spec))
+        if key not in chosen and column.holds(spec):
+            chosen[key] = run_id
     return list(Run.objects.filter(pk__in=chosen.values()).select_related("model").prefetch_related("metrics"))
 
 
@@ -91,6 +106,8 @@ class _Column:
 
     def holds(self, spec: dict) -> bool:
         spec = self._full(spec)
+        if self.wanted.get("precision") == ANY_PRECISION and "precision" in spec:
+            spec = {**spec, "precision": ANY_PRECISION}
         if canonical_json(spec) == self.wanted_json:
             return True
         upload = self.entry.completions_upload if self.entry else None
@@ -156,12 +173,13 @@ def leaderboard_table(leaderboard: Leaderboard, models: QuerySet | None = None) 
         if primary not in metrics:
             continue  # a run without the primary metric cannot be ranked
         rows.append({
-            "model": run.model.slug, "model_name": run.model.name, "run": run.pk, "fingerprint": run.fingerprint,
+            "model": run.model.slug, "model_name": run.model.name, "precision": precision_of(run.spec),
+            "run": run.pk, "fingerprint": run.fingerprint,
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
             "cells": {name: ({"value": metrics[name].value, "ci_low": metrics[name].ci_low,
                               "ci_high": metrics[name].ci_high, "n": metrics[name].n} if name in metrics else None)
                       for name in leaderboard.metrics}})
-    rows.sort(key=lambda row: (goal.badness(row["cells"][primary]["value"]), row["model"]))
+    rows.sort(key=lambda row: (goal.badness(row["cells"][primary]["value"]), row["model"], row["precision"]))
     statistic = statistic_for(leaderboard.evaluator, primary)
     records = _records([row["run"] for row in rows]) if statistic is not None else {}
     group, leader, methods = 0, None, set()

@@ -73,7 +73,7 @@ def _page(request: HttpRequest, board: Leaderboard, table: dict, snapshot: Snaps
     cells = [row["cells"][primary] for row in table["rows"]]
     # The chart speaks the table's unit (a share in %, bytes in MiB), to the table's four decimals.
     factor, suffix = chart_scale(goals[primary]["unit"])
-    chart = {"metric": primary, "models": [row["model_name"] for row in table["rows"]], "suffix": suffix,
+    chart = {"metric": primary, "models": _chart_labels(table["rows"]), "suffix": suffix,
              "values": [cell["value"] * factor for cell in cells],
              "plus": [None if cell["ci_high"] is None else (cell["ci_high"] - cell["value"]) * factor for cell in cells],
              "minus": [None if cell["ci_low"] is None else (cell["value"] - cell["ci_low"]) * factor for cell in cells]}
@@ -99,3 +99,10 @@ def leaderboard_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, uid) -> HttpResponse:
     snapshot = _snapshot(request, uid)
     return _page(request, snapshot.leaderboard, _snapshot_table(request, snapshot), snapshot)
+
+
+def _chart_labels(rows: list[dict]) -> list[str]:
+    """Each bar's label: the model's name, and its precision where the model has rows in several."""
+    names = [row["model_name"] for row in rows]
+    return [f"{row['model_name']} ({row.get('precision', 'auto')})" if names.count(row["model_name"]) > 1
+            else row["model_name"] for row in rows]

@@ -125,6 +125,11 @@ SPECTACULAR_SETTINGS = {
 GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS", [VAR_DIR / "models"])
 GLASSBOX_MAX_UPLOAD_BYTES = env_int("GLASSBOX_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 GLASSBOX_DEVICE = env_str("GLASSBOX_DEVICE", "auto", choices=("auto", "cpu", "cuda"))
+# What a run's `precision: auto` becomes when it is requested, so the stored spec, the fingerprint
+# and every page name the format: the workers' preferred one (bfloat16 on GPU workers, float32 on
+# CPU workers). Set float16 for GPUs without bfloat16 (before Ampere).
+GLASSBOX_AUTO_PRECISION = env_str("GLASSBOX_AUTO_PRECISION", "bfloat16" if GLASSBOX_DEVICE == "cuda" else "float32",
+                                  choices=("float32", "bfloat16", "float16"))
 
 # Computed leaderboard tables are cached (see leaderboards/table_cache.py). In-process memory by
 # default; production points GLASSBOX_CACHE_URL at Redis so every web process shares one cache.
