@@ -17,6 +17,7 @@ from .glitch.commands import add_glitch_commands
 from .medusa.commands import add_medusa_commands
 from .passk.commands import add_passk_commands
 from .speed.commands import add_speed_command
+from .sweep.commands import add_sweep_command
 from .transparency.cli import add_transparency_command
 
 
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_codegen_score_command(subparsers)
     add_passk_commands(subparsers)
     add_glitch_commands(subparsers)
+    add_sweep_command(subparsers)
     add_medusa_commands(subparsers)
     return parser
 
