@@ -11,6 +11,7 @@ from . import perplexity  # noqa: E402,F401
 from . import codegen  # noqa: E402,F401
 from . import bias  # noqa: E402,F401
 from . import bbq  # noqa: E402,F401
+from . import truthfulqa  # noqa: E402,F401
 from . import speed  # noqa: E402,F401
 from . import passk  # noqa: E402,F401
 from . import glitch  # noqa: E402,F401

@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,7 @@ class DatasetKind:
 
 
 ID_FIELD = Field("id", "string or integer", False, "Unique within the file; defaults to the line number "
-                 "(for CSV, the data row number).")
+                 "(for CSV, the data row number; for a JSON array, the element number).")
 
 # The registered kinds by name, in registration order.
 SCHEMAS: dict[str, DatasetKind] = {}
@@ -83,7 +84,7 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(kind.kind, kind.label) for kind in SCHEMAS.values()]
 
 
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "txt"}
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".txt": "txt"}
 
 
 # A gzip-compressed file (HumanEval ships as .jsonl.gz) is read as the file inside it; what it may
@@ -94,7 +95,7 @@ UNBOUNDED_EXPANSION_BYTES = 1 << 30
 
 
 def detect_format(name: str | Path) -> str:
-    """Return "jsonl", "csv" or "txt" from a file name (".gz" after it allowed), or raise DatasetError."""
+    """Return "jsonl", "json", "csv" or "txt" from a file name (".gz" after it allowed), or raise DatasetError."""
     path = Path(str(name))
     if path.suffix.lower() == ".gz":
         path = path.with_suffix("")
@@ -135,7 +136,10 @@ def read_dataset(path: str | Path, kind: str, *, max_bytes: int | None = None,
     text = read_text(path, source, max_bytes)
     if file_format == "txt":
         return [{"id": "1", "text": text}][:limit]
-    records = jsonl_records(text, source) if file_format == "jsonl" else _csv_records(text, source, kind)
+    if file_format == "json":
+        records = json_records(text, source)
+    else:
+        records = jsonl_records(text, source) if file_format == "jsonl" else _csv_records(text, source, kind)
     return _validate_rows(records, kind, source, limit)
 
 
@@ -200,6 +204,63 @@ def jsonl_records(text: str, source: str) -> Iterator[Record]:
             raise DatasetError(f"each line must be a JSON object, got {json_type(value)}",
                                source=source, line=number)
         yield number, str(number), value
+
+
+# JSON's insignificant whitespace, skipped between the elements of an array.
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_records(text: str, source: str) -> Iterator[Record]:
+    """Yield (line where the element starts, element number as the default id, object) for each
+    element of a file that is one JSON array of objects (TruthfulQA's mc_task.json).
+
+    The array is decoded element by element (raw_decode at each offset), so an error names the
+    line of the element it is in, not just "the file is not valid JSON".
+    """
+    decoder = json.JSONDecoder()
+    lines = _LineCounter(text)
+    at = _JSON_SPACE.match(text, 0).end()
+    if not text.startswith("[", at):
+        raise DatasetError("a .json dataset must be one JSON array of objects ([{...}, {...}])",
+                           source=source, line=lines.at(at))
+    at = _JSON_SPACE.match(text, at + 1).end()
+    number = 0
+    while number or not text.startswith("]", at):  # an empty array yields nothing
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"invalid JSON: {error.msg} (column {error.colno})",
+                               source=source, line=error.lineno) from None
+        number += 1
+        if not isinstance(value, dict):
+            raise DatasetError(f"element {number} of the array must be a JSON object, got {json_type(value)}",
+                               source=source, line=lines.at(at))
+        yield lines.at(at), str(number), value
+        at = _JSON_SPACE.match(text, end).end()
+        if not text.startswith(",", at):
+            break
+        # Another element must follow: JSON has no trailing comma.
+        at = _JSON_SPACE.match(text, at + 1).end()
+    if not text.startswith("]", at):
+        raise DatasetError(f"expected ',' or ']' after element {number} of the array",
+                           source=source, line=lines.at(at))
+    after = _JSON_SPACE.match(text, at + 1).end()
+    if after != len(text):
+        raise DatasetError("unexpected text after the array's closing ']'", source=source, line=lines.at(after))
+
+
+class _LineCounter:
+    """Line numbers of increasing offsets into one text, counted incrementally (linear overall)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:  # not expected, but stay correct
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
 
 
 def _csv_records(text: str, source: str, kind: str) -> Iterator[Record]:
@@ -299,5 +360,5 @@ def json_type(value: Any) -> str:
 
 
 __all__ = ["DatasetError", "DatasetKind", "Fail", "Field", "ID_FIELD", "SCHEMAS", "detect_format", "json_type",
-           "jsonl_records", "kind_choices", "read_dataset", "read_text", "register_kind", "sha256_of",
+           "json_records", "jsonl_records", "kind_choices", "read_dataset", "read_text", "register_kind", "sha256_of",
            "text_field"]

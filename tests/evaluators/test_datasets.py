@@ -99,7 +99,7 @@ def test_sha256_and_format_helpers(tmp_path):
     assert sha256_of(path) == hashlib.sha256(b"abc").hexdigest()
     assert [detect_format(n) for n in ("a.JSONL", "b.ndjson", "c.csv", "d.txt")] == ["jsonl", "jsonl", "csv", "txt"]
     assert set(SCHEMAS) == {"codegen", "text", "bias_pairs", "prompts", "bbq", "code_tests", "code_completions",
-                            "repeat_prompts"}
+                            "repeat_prompts", "truthfulqa"}
 
 
 # --- refusals ---------------------------------------------------------------------------------
@@ -204,8 +204,8 @@ def test_a_csv_with_only_a_header_has_no_rows(tmp_path):
 
 
 @pytest.mark.parametrize("name, kind, message", [
-    ("data.xlsx", "text", "data.xlsx: unsupported file type ('.xlsx'); use one of .csv, .jsonl, .ndjson, .txt"),
-    ("data", "text", "data: unsupported file type (no extension); use one of .csv, .jsonl, .ndjson, .txt"),
+    ("data.xlsx", "text", "data.xlsx: unsupported file type ('.xlsx'); use one of .csv, .json, .jsonl, .ndjson, .txt"),
+    ("data", "text", "data: unsupported file type (no extension); use one of .csv, .json, .jsonl, .ndjson, .txt"),
     ("data.csv", "codegen", "data.csv: a codegen dataset must be .jsonl, not .csv"),
     ("data.txt", "bias_pairs", "data.txt: a bias_pairs dataset must be .csv or .jsonl, not .txt"),
 ])

@@ -133,7 +133,7 @@ class DatasetAdmin(admin.ModelAdmin):
 
 class DatasetVersionAddForm(_ServiceAddForm):
     dataset = forms.ModelChoiceField(queryset=Dataset.objects.order_by("name"))
-    upload = forms.FileField(help_text="JSONL, CSV or TXT, depending on the dataset's kind.")
+    upload = forms.FileField(help_text="JSONL, JSON, CSV or TXT, depending on the dataset's kind.")
     note = forms.CharField(widget=forms.Textarea, required=False)
 
     class Meta(_ServiceAddForm.Meta):

@@ -44,7 +44,7 @@ class ModelRegisterForm(forms.Form):
 
 
 class DatasetUploadForm(forms.Form):
-    file = forms.FileField(help_text="JSONL, CSV or TXT, depending on the dataset's kind.")
+    file = forms.FileField(help_text="JSONL, JSON, CSV or TXT, depending on the dataset's kind.")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            help_text="What changed in this version.")
 

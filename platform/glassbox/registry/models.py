@@ -93,7 +93,7 @@ class DatasetVersion(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     file = models.FileField(upload_to="datasets/")
     original_name = models.CharField(max_length=255)
-    file_format = models.CharField(max_length=10)  # jsonl, csv or txt
+    file_format = models.CharField(max_length=10)  # jsonl, json, csv or txt
     size_bytes = models.BigIntegerField()
     row_count = models.PositiveIntegerField()
     note = models.TextField(blank=True)
