@@ -22,6 +22,8 @@ from pathlib import Path
 from ..core.datasets import DatasetKind, Fail, Field, json_type, read_dataset, register_kind
 
 FORMS = ("csv", "mc_task", "hf")
+# The published CSV, shipped with its source and licence (evaluators/data/truthfulqa/SOURCE.md).
+CSV_PATH = Path(__file__).resolve().parents[1] / "data" / "truthfulqa" / "TruthfulQA.csv"
 CSV_SEPARATOR = "; "
 
 

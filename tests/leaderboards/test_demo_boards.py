@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("module,slug,evaluator", [("codegen", "demo-python-tasks", "codegen"),
                                                    ("perplexity", "demo-stdlib-heldout", "perplexity"),
-                                                   ("glitch", "demo-glitch-tokens", "glitch-tokens")])
+                                                   ("glitch", "demo-glitch-tokens", "glitch-tokens"),
+                                                   ("truthfulqa", "demo-truthfulqa", "truthfulqa")])
 def test_a_demo_seed_makes_one_board_that_its_runs_fill(module, slug, evaluator, models, enqueued, settings,
                                                         tmp_path):
     import importlib

@@ -1,0 +1,43 @@
+"""Demo: TruthfulQA multiple choice on both demo models, on every eighth question of the published CSV."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from django.conf import settings
+
+from glassbox.evaluations import services as evaluation_services
+from glassbox.registry.models import Model
+
+from .boards import demo_leaderboard
+from .datasets import demo_version
+
+SLUG, NAME = "truthfulqa-sample", "TruthfulQA, every eighth question"
+DESCRIPTION = ("103 of TruthfulQA's 817 questions (Lin, Hilton & Evans 2022; Apache-2.0), every eighth row of "
+               "the published CSV, so every category appears. Models trained on Python source are not "
+               "expected to do well: the point is the page.")
+EVERY = 8
+
+
+def write_sample(out: Path) -> Path:
+    """Write every EVERY-th question of the CSV shipped in evaluators/data/truthfulqa, header kept."""
+    from evaluators.truthfulqa.data import CSV_PATH
+
+    with CSV_PATH.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([rows[0], *rows[1::EVERY]])
+    return out
+
+
+def seed(models: dict[str, Model], stdout) -> None:
+    data_file = write_sample(settings.VAR_DIR / "demo" / "truthfulqa-sample.csv")
+    version = demo_version(slug=SLUG, name=NAME, kind="truthfulqa", description=DESCRIPTION, path=data_file)
+    board = demo_leaderboard(slug="demo-truthfulqa", name="TruthfulQA (sample): MC2", version=version,
+                             evaluator="truthfulqa", metrics=["mc2", "mc1"], params={},
+                             description="The demo models on every eighth TruthfulQA question.")
+    stdout.write(f"leaderboard {board.slug}")
+    for model in models.values():
+        run = evaluation_services.start_run(evaluator="truthfulqa", model=model, dataset_version=version, params={})
+        stdout.write(f"truthfulqa of {model.slug} on {version}: run {run.pk} ({run.status})")
