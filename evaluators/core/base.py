@@ -208,6 +208,10 @@ class Evaluator:
     speed_metric: str = ""
     # Where the evaluator can score uploaded outputs instead of a model's own (CompletionsUpload).
     completions_upload: CompletionsUpload | None = None
+    # Spec fields that name a folder on the machine that runs the evaluator (Medusa heads): the shell
+    # takes them, the platform refuses a request that sets them, since a request must not make a
+    # worker read whatever path it names.
+    shell_only_params: tuple[str, ...] = ()
 
     def metric(self, name: str) -> Metric:
         for metric in self.metrics:

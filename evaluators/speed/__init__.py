@@ -1,7 +1,7 @@
 """Decoding speed: how fast a model generates on this worker, and what speculative decoding buys.
 
 Every variant (greedy, sampling, static KV cache, assisted generation with a draft model,
-prompt-lookup decoding, at each batch size) is measured by one protocol (`speed.protocol`):
+prompt-lookup decoding, Medusa decoding with trained heads (`evaluators.medusa`), at each batch size) is measured by one protocol (`speed.protocol`):
 warm-up calls, then passes over the prompts until enough is measured, the device synchronised
 before every clock read (`speed.timing`). Tokens are the model's own generated ids; EOS counts
 as an output token. Greedy at batch size 1 is the baseline every other variant is compared with.
@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext
+from ..core.precision import precision_field
 from ..core.specs import checked_spec, spec_to_dict
 from .data import PROMPTS
 from .page import PAGE
-from .protocol import VARIANTS, MeasurementPlan, plan_variants
+from .protocol import MEDUSA, VARIANTS, MeasurementPlan, plan_variants
 
 
 # Limits keep one request from holding a GPU worker for hours or filling its memory, while
@@ -35,8 +36,9 @@ MAX_NEW_TOKENS = 4096
 class SpeedSpec:
     # Lists: JSON arrays on the platform, "a,b" in the shell (and in specs stored before lists).
     variants: list[str] = field(default=(), metadata={
-        "help": f"From {', '.join(VARIANTS)}. Empty: all of them but assisted, plus assisted when a "
-                "draft model is given. greedy@1 always runs (the baseline).",
+        "help": f"From {', '.join(VARIANTS)}. Empty: all of them but assisted and the medusa ones, "
+                "plus assisted when a draft model is given and medusa, medusa-typical when heads are. "
+                "greedy@1 always runs (the baseline).",
         "max_items": len(VARIANTS), "max_length": 30})
     # Each size is a full measurement of every variant.
     batch_sizes: list[int] = field(default=(1,), metadata={
@@ -72,8 +74,20 @@ class SpeedSpec:
     draft: str = field(default="", metadata={
         "help": "Draft model for the assisted variant: a registered model's slug on the "
                 "platform, a directory or hub id in the shell.", "max_length": 500})
-    dtype: str = field(default="auto", metadata={
-        "help": "auto (float32 on CPU, bf16/fp16 on GPU) or a torch dtype.", "max_length": 30})
+    # On the platform this will be a registered slug, like draft; for now a path.
+    medusa: str = field(default="", metadata={
+        "help": "Medusa heads for the medusa variants: a folder written by `python -m evaluators "
+                "medusa-train` (or the Medusa repository's safetensors layout).", "max_length": 500})
+    medusa_tree: str = field(default="", metadata={
+        "help": "Medusa candidate tree: mc_sim_7b_63 (the paper's, the default), chain, root, or a "
+                "JSON list of paths such as [[0], [1], [0, 0]].", "max_length": 4000})
+    # The Medusa repository's defaults: posterior_threshold 0.09, posterior_alpha 0.3 (= sqrt(0.09)).
+    medusa_epsilon: float = field(default=0.09, metadata={
+        "help": "medusa-typical: hard threshold epsilon (posterior_threshold).", "min": 0.0, "max": 1.0})
+    medusa_delta: float = field(default=0.3, metadata={
+        "help": "medusa-typical: entropy-scaled threshold delta (posterior_alpha).", "min": 0.0, "max": 1e9})
+    # Named `precision` like every model-running evaluator's (it was `dtype` before integer formats).
+    precision: str = precision_field()
     attn_implementation: str = field(default="", metadata={
         "help": "Attention kernel (eager, sdpa, ...); empty: the model's default.", "max_length": 100})
     # Fifty times today's fastest GPU memory (a B200's 8 TB/s).
@@ -91,11 +105,15 @@ class SpeedSpec:
             raise ValueError("batch_sizes must list at least one size")
         if "assisted" in self.variants and not self.draft:
             raise ValueError("variants: assisted needs a draft model (draft)")
+        medusa = [n for n in self.variants if n in MEDUSA]
+        if medusa and not self.medusa:
+            raise ValueError(f"variants: {medusa[0]} needs Medusa heads (medusa: a folder written by "
+                             "`python -m evaluators medusa-train`)")
 
     def variant_names(self, has_draft: bool) -> list[str]:
         if self.variants:
             return list(self.variants)
-        return [n for n in VARIANTS if n != "assisted" or has_draft]
+        return [n for n in VARIANTS if (n != "assisted" or has_draft) and (n not in MEDUSA or self.medusa)]
 
 
 def run(ctx: RunContext) -> dict:
@@ -137,11 +155,14 @@ METRICS = (
     Metric("assisted_acceptance_rate", "higher", "share of the draft's tokens the target accepted", unit="share"),
     Metric("prompt_lookup_speedup", "higher", "prompt-lookup decoding's output tokens/s over greedy's"),
     Metric("prompt_lookup_acceptance_rate", "higher", "share of prompt-lookup candidates accepted", unit="share"),
+    Metric("medusa_speedup", "higher", "Medusa decoding's (greedy verification) output tokens/s over greedy's"),
+    Metric("medusa_mean_accepted_tokens", "higher", "Medusa decoding: output tokens per base-model forward pass",
+           unit="tokens"),
 )
 
 EVALUATOR = registry.register(Evaluator(
     name="speed", version="1", dataset_kind=PROMPTS.kind, spec_class=SpeedSpec, metrics=METRICS,
     run=run, page=PAGE, speed_metric="output_tokens_per_s",
-    queue="gpu", model_params=("draft",), exclusive_device=True, reuse_results=False,
+    queue="gpu", model_params=("draft",), exclusive_device=True, reuse_results=False, shell_only_params=("medusa",),
     description="Decoding speed: TTFT, TPOT, ITL and end-to-end percentiles, throughput, peak "
-                "memory, bandwidth utilisation, and speculative (assisted, prompt-lookup) decoding."))
+                "memory, bandwidth utilisation, and speculative (assisted, prompt-lookup, Medusa) decoding."))

@@ -13,12 +13,17 @@ def add_speed_command(subparsers: Any) -> None:
     """Add the speed subcommand."""
     parser = subparsers.add_parser(
         "speed", help="measure decoding speed: TTFT, TPOT, ITL, throughput, memory, MBU, "
-                      "assisted and prompt-lookup decoding")
+                      "assisted, prompt-lookup and Medusa decoding")
     parser.add_argument("--model", required=True, help="local model directory or hub id")
     parser.add_argument("--revision", help="hub revision of the model")
     parser.add_argument("--prompts", required=True, help="prompts JSONL ({\"id\", \"prompt\"})")
     parser.add_argument("--draft", help="draft model (directory or hub id) for the assisted variant")
-    parser.add_argument("--variants", help="comma-separated: greedy,sample,static-cache,assisted,prompt-lookup")
+    parser.add_argument("--variants", help="comma-separated: greedy,sample,static-cache,assisted,prompt-lookup,"
+                                           "medusa,medusa-typical")
+    parser.add_argument("--medusa", help="Medusa heads folder (from medusa-train) for the medusa variants")
+    parser.add_argument("--medusa-tree", help="mc_sim_7b_63 (default), chain, root, or a JSON list of paths")
+    parser.add_argument("--medusa-epsilon", type=float, help="medusa-typical: hard threshold (default 0.09)")
+    parser.add_argument("--medusa-delta", type=float, help="medusa-typical: entropy threshold scale (default 0.3)")
     parser.add_argument("--batch-sizes", help="comma-separated batch sizes (default 1)")
     parser.add_argument("--max-new-tokens", type=int)
     parser.add_argument("--fixed-length", action="store_true", default=None,
@@ -32,7 +37,7 @@ def add_speed_command(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int)
     parser.add_argument("--prompt-lookup-num-tokens", type=int)
     parser.add_argument("--num-assistant-tokens", type=int)
-    parser.add_argument("--dtype")
+    parser.add_argument("--precision", help="auto, float32, bfloat16, float16, int8, int8-dynamic or int4")
     parser.add_argument("--attn-implementation")
     parser.add_argument("--peak-bandwidth-gbps", type=float, help="override the device's peak bandwidth")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -43,7 +48,8 @@ def add_speed_command(subparsers: Any) -> None:
 
 _SPEC_OPTIONS = ("variants", "batch_sizes", "max_new_tokens", "fixed_length", "warmup", "min_repeats",
                  "min_seconds", "temperature", "top_k", "top_p", "seed", "prompt_lookup_num_tokens",
-                 "num_assistant_tokens", "dtype", "attn_implementation", "peak_bandwidth_gbps")
+                 "num_assistant_tokens", "precision", "attn_implementation", "peak_bandwidth_gbps",
+                 "medusa", "medusa_tree", "medusa_epsilon", "medusa_delta")
 
 
 def run_speed(args: argparse.Namespace) -> int:

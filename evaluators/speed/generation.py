@@ -109,14 +109,15 @@ class HFGenerator:
 
 
 def speculative_reserve(variants: list[Variant], spec: Any, draft_settings: dict | None,
-                        context: int | None) -> int:
+                        context: int | None, medusa_depth: int = 0) -> int:
     """Return how many positions to keep free at the end of the context for speculative candidates.
 
     Prompt lookup proposes up to prompt_lookup_num_tokens candidates without capping them at the
     final length, and the target reads them at positions past it: with a prompt cut to fit the
     context exactly (context - max_new_tokens - 1 tokens), GPT-2 and OPT fail in their position
     embeddings ("index out of range in self"). Assisted decoding proposes up to
-    num_assistant_tokens. The target adds one token of its own to each verified step: + 1.
+    num_assistant_tokens; Medusa verifies a tree up to `medusa_depth` tokens deep. The target adds
+    one token of its own to each verified step: + 1.
     The reserve never leaves a prompt without a token of its own.
     """
     names = {variant.name for variant in variants}
@@ -124,6 +125,8 @@ def speculative_reserve(variants: list[Variant], spec: Any, draft_settings: dict
     if "assisted" in names:
         drafted = (draft_settings or {}).get("num_assistant_tokens") or spec.num_assistant_tokens
         reserve = max(reserve, int(drafted) + 1)
+    if names & {"medusa", "medusa-typical"}:
+        reserve = max(reserve, medusa_depth + 1)
     if context is not None:
         reserve = min(reserve, max(0, context - spec.max_new_tokens - 2))
     return reserve

@@ -16,10 +16,12 @@ from typing import Callable, Protocol
 from .stats import TimedCall
 from .timing import TokenClock, counted_tokens, sequence_latency
 
-VARIANTS = ("greedy", "sample", "static-cache", "assisted", "prompt-lookup")
-SPECULATIVE = ("assisted", "prompt-lookup")
-# Variants whose tokens must equal greedy decoding's: everything but sampling.
-GREEDY_DECODED = ("greedy", "static-cache", "assisted", "prompt-lookup")
+VARIANTS = ("greedy", "sample", "static-cache", "assisted", "prompt-lookup", "medusa", "medusa-typical")
+# Decoded by Glassbox's own loop (evaluators.medusa) rather than generate(): Medusa heads needed.
+MEDUSA = ("medusa", "medusa-typical")
+SPECULATIVE = ("assisted", "prompt-lookup", *MEDUSA)
+# Variants whose tokens must equal greedy decoding's: everything but sampling (and typical acceptance).
+GREEDY_DECODED = ("greedy", "static-cache", "assisted", "prompt-lookup", "medusa")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Generated:
     prompt_tokens: list[int]
     target_forwards: int = 0
     drafted_tokens: int = 0
+    # Variant-specific totals (Medusa: steps, accepted candidates per depth), summed over measured calls.
+    counters: dict[str, int] = field(default_factory=dict)
 
 
 class Generator(Protocol):
@@ -64,13 +68,14 @@ class VariantMeasurement:
     first_pass_ids: dict[int, list[int]] = field(default_factory=dict)  # prompt index -> counted ids
     target_forwards: int = 0
     drafted_tokens: int = 0
+    counters: dict[str, int] = field(default_factory=dict)
 
 
 def plan_variants(names: list[str], batch_sizes: list[int], has_draft: bool) -> tuple[list[Variant], list[str]]:
     """Return the variants to run, greedy at batch size 1 first (the baseline), and why any were left out.
 
-    transformers runs assisted and prompt-lookup decoding one sequence at a time, so those run
-    at batch size 1 only.
+    transformers runs assisted and prompt-lookup decoding one sequence at a time, and so does
+    Glassbox's Medusa loop, so those run at batch size 1 only.
     """
     unknown = [name for name in names if name not in VARIANTS]
     if unknown:
@@ -81,7 +86,8 @@ def plan_variants(names: list[str], batch_sizes: list[int], has_draft: bool) -> 
     for name in names:
         for size in batch_sizes:
             if name in SPECULATIVE and size != 1:
-                skipped.append(f"{name}@{size}: transformers decodes speculatively at batch size 1 only")
+                who = "Medusa decoding runs" if name in MEDUSA else "transformers decodes speculatively"
+                skipped.append(f"{name}@{size}: {who} at batch size 1 only")
                 continue
             variant = Variant(name, size)
             if variant not in variants:
@@ -122,6 +128,8 @@ def measure_variant(generator: Generator, batches: list[list[int]], protocol: Me
             measurement.calls.append(call)
             measurement.target_forwards += generated.target_forwards
             measurement.drafted_tokens += generated.drafted_tokens
+            for name, value in generated.counters.items():
+                measurement.counters[name] = measurement.counters.get(name, 0) + value
             measured += call.timing.end - call.timing.start
             if passes == 0:
                 for prompt, ids, count in zip(batch, generated.output_ids, call.output_tokens):

@@ -79,7 +79,7 @@ def public_variant(record: dict) -> dict:
 
 def headline(variants: list[dict]) -> dict:
     """Flat metrics for the platform's results and leaderboards, from the greedy batch-1 baseline
-    and the speculative variants. A failed variant gives None for its metrics."""
+    and the speculative variants (Medusa: its greedy-verified variant). A failed variant gives None for its metrics."""
     by_key = {f"{v['name']}@{v['batch_size']}": v for v in variants if not v.get("failed")}
     base = by_key.get("greedy@1")
     out = {name: None for name in ("output_tokens_per_s", "decode_tokens_per_s", "prefill_tokens_per_s",
@@ -97,4 +97,7 @@ def headline(variants: list[dict]) -> dict:
         prefix = name.replace("-", "_")
         out[f"{prefix}_speedup"] = variant["speedup_vs_greedy"] if variant else None
         out[f"{prefix}_acceptance_rate"] = variant["acceptance_rate"] if variant else None
+    medusa = by_key.get("medusa@1")
+    out["medusa_speedup"] = medusa["speedup_vs_greedy"] if medusa else None
+    out["medusa_mean_accepted_tokens"] = medusa["mean_accepted_tokens"] if medusa else None
     return out

@@ -87,14 +87,11 @@ def peak_bandwidth(device: str, gpu_name: str | None, override_gbps: float) -> d
 
 
 def weight_bytes(model: Any) -> int:
-    """Return the bytes of every parameter of the model (shared tensors counted once)."""
-    seen, total = set(), 0
-    for parameter in model.parameters():
-        if parameter.data_ptr() in seen:
-            continue
-        seen.add(parameter.data_ptr())
-        total += parameter.numel() * parameter.element_size()
-    return total
+    """Return the bytes the model's weights hold as loaded, quantized ones as stored (shared tensors
+    counted once): what each decoding step reads."""
+    from ..core.precision import weight_bytes as measured
+
+    return measured(model)
 
 
 def kv_bytes_per_token(config: Any, element_size: int) -> int:

@@ -73,6 +73,9 @@ def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict 
             entry.check_fits_context(spec, model.context_length)
     except SpecError as error:
         raise RequestError(str(error), field="params") from None
+    if named := [name for name in entry.shell_only_params if spec.get(name)]:
+        raise RequestError(f"parameter '{named[0]}' names a folder on the worker, which only the shell may do "
+                           f"(python -m evaluators {entry.name} --{named[0].replace('_', '-')} ...)", field="params")
     if unstorable := unstorable_parameters(spec):
         raise RequestError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
                            f"characters, got {spec[unstorable[0]]!r}", field="params")
