@@ -27,12 +27,16 @@ def demo(model_root, built_wide_model, settings, tmp_path, monkeypatch):
     """The demo seeded on two tiny models, with every run it queued executed on the spot."""
     from glassbox.evaluations import execution
     from glassbox.evaluations.models import Run
+    from glassbox.evaluations.sweeps import services as sweep_services
     from glassbox.site.demo import passk, seeders
     from glassbox.site.demo.registration import register_demo_models
 
     settings.VAR_DIR = tmp_path / "var"
     # The tiny models hold 1,024 tokens: HumanEval prompts fit beside 32 new tokens.
     monkeypatch.setattr(passk, "DEMO_PARAMS", {**passk.DEMO_PARAMS, "max_new_tokens": 32})
+    # The precision sweeps' six speed runs: a short protocol (their pages are checked, not their timings).
+    monkeypatch.setattr(sweep_services, "SPEED_PARAMS", {**sweep_services.SPEED_PARAMS, "max_new_tokens": 8,
+                                                         "warmup": 1, "min_repeats": 1, "min_seconds": 0.0})
     paths = {name: shutil.copytree(built_wide_model, model_root / f"glassbox-demo-{name}") for name in ("base", "draft")}
     models = register_demo_models(paths, io.StringIO())
     for seed in seeders():
@@ -67,8 +71,11 @@ def charts_drawn(page, count: int) -> None:
     assert page.locator(".js-plotly-plot").count() >= count
 
 
+# The demo fixture executes every demo run on the CPU, the precision sweeps' four extra model runs
+# included: about 11 minutes on two busy cores, past the suite's 10-minute default.
+@pytest.mark.timeout(1500)
 def test_every_demo_page_has_something_to_show(page, demo):
-    from glassbox.evaluations.models import Run
+    from glassbox.evaluations.models import PrecisionSweep, Run
     from glassbox.leaderboards.models import Leaderboard
     from glassbox.transparency.models import Audit, Checklist
 
@@ -94,9 +101,15 @@ def test_every_demo_page_has_something_to_show(page, demo):
         run = Run.objects.filter(evaluator=evaluator).order_by("pk").first()
         visit(page, f"/runs/{run.pk}/", f"run-{evaluator}")
 
-    base, draft = (Run.objects.filter(evaluator="codegen", model__slug=f"glassbox-demo-{n}").get() for n in ("base", "draft"))
+    # float32: the base model's codegen also ran at bfloat16 and int8 in its precision sweep.
+    base, draft = (Run.objects.filter(evaluator="codegen", model__slug=f"glassbox-demo-{n}", spec__precision="float32")
+                   .get() for n in ("base", "draft"))
     visit(page, f"/runs/{base.pk}/compare/{draft.pk}/", "compare-codegen")
     visit(page, "/models/glassbox-demo-base/", "model-base")
+    for sweep in PrecisionSweep.objects.order_by("evaluator"):
+        text = visit(page, f"/sweeps/{sweep.pk}/", f"sweep-{sweep.evaluator}")
+        assert "int8" in text and "tokens/s" in text
+        charts_drawn(page, 1)
 
     checklist = Checklist.objects.get(slug="fmti-2025")
     text = visit(page, f"/transparency/checklists/{checklist.pk}/index/", "transparency-index-2025")

@@ -49,7 +49,7 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
         demo_var, cheap_training, written_states, enqueued, django_capture_on_commit_callbacks):
     from evaluators.demo.models import MARKER
     from glassbox.site.demo import progress
-    from glassbox.evaluations.models import Run
+    from glassbox.evaluations.models import PrecisionSweep, Run
     from glassbox.registry.models import Model
     from workers.demo_tasks import prepare_demo
 
@@ -70,8 +70,19 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
     assert {m.slug for m in models.values() if m.served_elsewhere} == uploaded
     assert models["glassbox-demo-base"].source == str(demo_var / "models" / "glassbox-demo-base")
     runs = list(Run.objects.all())
-    assert {run.evaluator for run in runs} == {"perplexity", "codegen", "bias", "speed", "passk", "glitch-tokens"}
+    assert {run.evaluator for run in runs} == {"perplexity", "codegen", "bias", "speed", "passk", "glitch-tokens",
+                                               "truthfulqa"}
     assert all(run.status == Run.Status.QUEUED for run in runs)
+    # Two precision sweeps of the base model; each reuses the demo's own run at the workers' format
+    # (float32 on the CPU) and adds a speed run per format.
+    sweeps = {sweep.evaluator: sweep for sweep in PrecisionSweep.objects.all()}
+    assert sorted(sweeps) == ["codegen", "perplexity"]
+    for evaluator, sweep in sweeps.items():
+        assert sweep.precisions == ["float32", "bfloat16", "int8"] and sweep.model.slug == "glassbox-demo-base"
+        own = Run.objects.filter(evaluator=evaluator, model=sweep.model, spec__precision="float32").get()
+        assert sweep.entries.get(position=0).quality_run == own
+        assert sweep.entries.filter(speed_run__isnull=False).count() == 3
+    assert Run.objects.filter(evaluator="speed").count() == 1 + 2 * 3
     assert sorted(enqueued) == sorted(run.pk for run in runs)
 
 
@@ -138,6 +149,7 @@ def test_a_job_killed_after_saving_one_model_trains_only_the_other(demo_var, che
     import shutil
 
     from evaluators.demo.models import MARKER
+    from glassbox.evaluations.models import PrecisionSweep, Run
     from glassbox.site.demo import progress
     from glassbox.site.demo.training import prepare_demo
 
@@ -154,6 +166,8 @@ def test_a_job_killed_after_saving_one_model_trains_only_the_other(demo_var, che
     assert written_states[:2] == [("training", 0), ("training", 1)], "progress starts over with the training"
     assert (draft / MARKER).is_file()
     assert (base / MARKER).stat().st_mtime_ns == base_built, "the saved model is kept, not retrained"
+    # Seeding again queues no second sweep (its speed runs would be measured twice).
+    assert PrecisionSweep.objects.count() == 2 and Run.objects.filter(evaluator="speed").count() == 7
 
 
 def test_a_failed_job_says_what_failed_on_the_home_page(client, demo_var, monkeypatch):

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from glassbox.evaluations.api import ResultViewSet, RunViewSet
 from glassbox.evaluations.catalogue_api import EvaluatorViewSet
+from glassbox.evaluations.sweeps.api import PrecisionSweepViewSet
 from glassbox.leaderboards import export_api
 from glassbox.leaderboards.api import LeaderboardViewSet, SnapshotViewSet
 from glassbox.registry.api import DatasetViewSet, ModelViewSet
@@ -18,6 +19,7 @@ router.register("datasets", DatasetViewSet, basename="dataset")
 router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("runs", RunViewSet, basename="run")
 router.register("results", ResultViewSet, basename="result")
+router.register("sweeps", PrecisionSweepViewSet, basename="sweep")
 router.register("leaderboards", LeaderboardViewSet, basename="leaderboard")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
 router.register("checklists", ChecklistViewSet, basename="checklist")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MetricResult, Run, SampleRecord
+from .models import MetricResult, PrecisionSweep, Run, SampleRecord, SweepEntry
 
 
 class MetricResultInline(admin.TabularInline):
@@ -30,6 +30,25 @@ class SampleRecordAdmin(admin.ModelAdmin):
     list_display = ["run", "index", "key"]
     list_select_related = ["run"]
     readonly_fields = ["run", "key", "index", "data", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class SweepEntryInline(admin.TabularInline):
+    model = SweepEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ["position", "precision", "quality_run", "speed_run"]
+
+
+@admin.register(PrecisionSweep)
+class PrecisionSweepAdmin(admin.ModelAdmin):
+    list_display = ["id", "evaluator", "model", "dataset_version", "created_at"]
+    list_select_related = ["model", "dataset_version__dataset"]
+    inlines = [SweepEntryInline]
+    # Sweeps are written by sweeps.services with their runs; the admin only shows them.
+    readonly_fields = [f.name for f in PrecisionSweep._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -145,3 +145,49 @@ class SampleRecord(models.Model):
     class Meta:
         ordering = ["run", "index"]
         constraints = [models.UniqueConstraint(fields=["run", "key"], name="unique_sample_per_run")]
+
+
+class PrecisionSweep(models.Model):
+    """One evaluation at several numeric formats, the first the reference, with a speed run per format.
+
+    Its runs are ordinary runs (one per format, reused when an equal one exists), so each keeps its
+    own page, fingerprint and leaderboard row; the sweep only remembers which runs belong together.
+    """
+
+    evaluator = models.CharField(max_length=100)
+    model = models.ForeignKey(Model, on_delete=models.PROTECT, related_name="precision_sweeps")
+    dataset_version = models.ForeignKey(DatasetVersion, on_delete=models.PROTECT, related_name="precision_sweeps")
+    params = models.JSONField(default=dict, blank=True, help_text="The evaluator's parameters except precision.")
+    precisions = models.JSONField(help_text="The formats in order, each named (auto resolved); the first is "
+                                            "the reference.")
+    speed_dataset_version = models.ForeignKey(DatasetVersion, null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="speed_sweeps",
+                                              help_text="The prompts of the speed runs; none: no speed runs.")
+    requested_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluator} precision sweep #{self.pk}"
+
+
+class SweepEntry(models.Model):
+    """One format of a sweep: its quality run and, when the sweep measures speed, its speed run."""
+
+    sweep = models.ForeignKey(PrecisionSweep, on_delete=models.CASCADE, related_name="entries")
+    position = models.PositiveIntegerField(help_text="0 is the reference.")
+    precision = models.CharField(max_length=20)
+    # PROTECT: a sweep whose runs vanished could no longer say what it compared.
+    quality_run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="sweep_entries")
+    speed_run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="speed_sweep_entries")
+
+    class Meta:
+        ordering = ["sweep", "position"]
+        constraints = [models.UniqueConstraint(fields=["sweep", "position"], name="unique_sweep_position"),
+                       models.UniqueConstraint(fields=["sweep", "precision"], name="unique_sweep_precision")]
+
+    def __str__(self) -> str:
+        return f"{self.sweep} · {self.precision}"

@@ -3,6 +3,7 @@ from django.urls import path
 from glassbox.config import converters  # noqa: F401 (registers the <id:...> converter)
 
 from . import views
+from .sweeps import views as sweep_views
 
 app_name = "evaluations"
 urlpatterns = [
@@ -15,5 +16,7 @@ urlpatterns = [
     path("runs/<id:run_id>/cancel/", views.run_cancel, name="run-cancel"),
     path("runs/<id:run_id>/compare/", views.run_compare_pick, name="run-compare-pick"),
     path("runs/<id:run_id>/compare/<id:other_id>/", views.run_compare, name="run-compare"),
+    path("sweeps/new/", sweep_views.sweep_create, name="sweep-create"),
+    path("sweeps/<id:sweep_id>/", sweep_views.sweep_detail, name="sweep-detail"),
     path("assets/plotly.min.js", views.plotly_js, name="plotly-js"),
 ]

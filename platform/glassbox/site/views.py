@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from glassbox.accounts import roles
 from glassbox.evaluations.catalogue import catalogue
 from glassbox.evaluations.queries import visible_runs
+from glassbox.evaluations.sweeps.queries import visible_sweeps
 from glassbox.site.demo import progress as demo_progress
 from glassbox.registry import queries as registry_queries
 from glassbox.transparency.model_card import model_card
@@ -38,4 +39,5 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "registry/model_detail.html", {
         "model": model, "groups": groups, "history": model_page.history_series(groups),
         "card": model_card(model, runs, full_paths=roles.is_admin(request.user)),
-        "audits": model_page.audits_of(model, visible_audits(request.user))})
+        "audits": model_page.audits_of(model, visible_audits(request.user)),
+        "sweeps": visible_sweeps(request.user).filter(model=model).select_related("dataset_version__dataset")[:20]})

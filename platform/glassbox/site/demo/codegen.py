@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from glassbox.evaluations import services as evaluation_services
-from glassbox.registry.models import Dataset, Model
+from glassbox.registry.models import Dataset, DatasetVersion, Model
 
 from .boards import demo_leaderboard
 from .datasets import demo_version
@@ -17,16 +17,34 @@ DESCRIPTION = ("Over a hundred small Python functions written for Glassbox: a si
                "docstring to complete, a reference body that passes its own test.")
 
 
-def seed(models: dict[str, Model], stdout) -> None:
-    from evaluators.demo.codegen import DEMO_PARAMS, DEMO_STOP, write_demo_codegen, write_reference_completions
+def dataset_version() -> DatasetVersion:
+    """The demo tasks, registered once: the same version on every call (the precision sweep reads it too)."""
+    from evaluators.demo.codegen import write_demo_codegen
 
-    data_file = settings.VAR_DIR / "demo" / "python-tasks.jsonl"
+    data_file = _data_file()
     if not data_file.exists():
         data_file.parent.mkdir(parents=True, exist_ok=True)
         write_demo_codegen(data_file)
-    version = demo_version(slug=SLUG, name=NAME, kind="codegen", description=DESCRIPTION,
-                           path=data_file)
-    params = {**DEMO_PARAMS, "batch_size": 8, "stop": DEMO_STOP}
+    return demo_version(slug=SLUG, name=NAME, kind="codegen", description=DESCRIPTION, path=data_file)
+
+
+def demo_params() -> dict:
+    """The demo's codegen parameters (greedy, 64 new tokens, stopping at the function's end)."""
+    from evaluators.demo.codegen import DEMO_PARAMS, DEMO_STOP
+
+    return {**DEMO_PARAMS, "batch_size": 8, "stop": DEMO_STOP}
+
+
+def _data_file():
+    return settings.VAR_DIR / "demo" / "python-tasks.jsonl"
+
+
+def seed(models: dict[str, Model], stdout) -> None:
+    from evaluators.demo.codegen import write_reference_completions
+
+    version = dataset_version()
+    data_file = _data_file()
+    params = demo_params()
     board = demo_leaderboard(slug="demo-python-tasks", name="Small Python tasks: CodeBLEU", version=version,
                              evaluator="codegen", metrics=["codebleu", "bleu", "exact_match"], params=params,
                              description="The demo models completing the demo tasks (greedy, 64 new tokens), "

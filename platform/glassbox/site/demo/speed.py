@@ -6,7 +6,7 @@ from django.conf import settings
 
 from glassbox.evaluations import services as evaluation_services
 from glassbox.evaluations.models import Run
-from glassbox.registry.models import Dataset, Model
+from glassbox.registry.models import Dataset, DatasetVersion, Model
 
 from .datasets import demo_version
 
@@ -18,14 +18,19 @@ DEMO_PARAMS = {"variants": ["greedy", "assisted", "prompt-lookup"], "max_new_tok
                "min_repeats": 2, "min_seconds": 3.0}
 
 
-def seed(models: dict[str, Model], stdout) -> None:
+def prompts_version() -> DatasetVersion:
+    """The demo prompts, registered once: the same version on every call (the precision sweep's speed
+    runs read them too)."""
     from evaluators.demo.speed import write_demo_prompts
 
     data_file = settings.VAR_DIR / "demo" / "code-repeat-prompts.jsonl"
     if not data_file.exists():
         write_demo_prompts(data_file)
-    version = demo_version(slug=SLUG, name=NAME, kind="prompts", description=DESCRIPTION,
-                           path=data_file)
+    return demo_version(slug=SLUG, name=NAME, kind="prompts", description=DESCRIPTION, path=data_file)
+
+
+def seed(models: dict[str, Model], stdout) -> None:
+    version = prompts_version()
     base = models["base"]
     # Speed results are never reused (they describe the worker), so queue one only once.
     existing = Run.objects.filter(evaluator="speed", model=base, dataset_version=version).first()
