@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -20,19 +21,22 @@ EVERY = 8
 
 
 def write_sample(out: Path) -> Path:
-    """Write every EVERY-th question of the CSV shipped in evaluators/data/truthfulqa, header kept."""
+    """Write every EVERY-th question of the CSV shipped in evaluators/data/truthfulqa as a JSON array.
+
+    The rows keep the CSV's column names, which the truthfulqa kind reads from JSON as well; JSON
+    rather than CSV because the site's one CSV writer is for downloads (it escapes formulas).
+    """
     from evaluators.truthfulqa.data import CSV_PATH
 
     with CSV_PATH.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
+        rows = list(csv.DictReader(handle))
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([rows[0], *rows[1::EVERY]])
+    out.write_text(json.dumps(rows[::EVERY], ensure_ascii=False, indent=1), encoding="utf-8")
     return out
 
 
 def seed(models: dict[str, Model], stdout) -> None:
-    data_file = write_sample(settings.VAR_DIR / "demo" / "truthfulqa-sample.csv")
+    data_file = write_sample(settings.VAR_DIR / "demo" / "truthfulqa-sample.json")
     version = demo_version(slug=SLUG, name=NAME, kind="truthfulqa", description=DESCRIPTION, path=data_file)
     board = demo_leaderboard(slug="demo-truthfulqa", name="TruthfulQA (sample): MC2", version=version,
                              evaluator="truthfulqa", metrics=["mc2", "mc1"], params={},
