@@ -13,6 +13,7 @@ from . import bias  # noqa: E402,F401
 from . import bbq  # noqa: E402,F401
 from . import truthfulqa  # noqa: E402,F401
 from . import speed  # noqa: E402,F401
+from . import medusa  # noqa: E402,F401
 from . import passk  # noqa: E402,F401
 from . import glitch  # noqa: E402,F401
 

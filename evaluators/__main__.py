@@ -22,7 +22,7 @@ from .transparency.cli import add_transparency_command
 
 
 # Registered evaluators whose subcommand is written by hand rather than built from the spec.
-_OWN_COMMANDS = ("speed", "glitch-tokens")
+_OWN_COMMANDS = ("speed", "glitch-tokens", "medusa-train")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
 # Spec errors and the spec machinery live in specs.py; an evaluator is declared here with them.
@@ -164,6 +165,10 @@ class RunContext:
     `should_stop()` says whether whoever runs the evaluation wants it to stop (a user cancelled
     the run). Long loops call it often, down to every generated token, and raise `Cancelled`
     when it says yes; it must be cheap, so the caller decides how often it really looks.
+
+    `output_dir` is a folder of this run's own for the files an evaluator makes (trained Medusa
+    heads); None where the caller gives none. The evaluator creates it; a new attempt may find
+    an earlier attempt's files there and overwrites them.
     """
 
     model: ModelRef
@@ -177,6 +182,7 @@ class RunContext:
     on_progress: Callable[[int, int], None] = _ignore_progress
     on_environment: Callable[[dict], None] = _ignore_environment
     should_stop: Callable[[], bool] = _never_stop
+    output_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -208,10 +214,10 @@ class Evaluator:
     speed_metric: str = ""
     # Where the evaluator can score uploaded outputs instead of a model's own (CompletionsUpload).
     completions_upload: CompletionsUpload | None = None
-    # Spec fields that name a folder on the machine that runs the evaluator (Medusa heads): the shell
-    # takes them, the platform refuses a request that sets them, since a request must not make a
-    # worker read whatever path it names.
-    shell_only_params: tuple[str, ...] = ()
+    # Spec fields that name trained Medusa heads: a folder in the shell; on the platform the slug
+    # of registered heads of the run's own model, which the runner replaces with their folder (a
+    # request never names a path on a worker) and the fingerprint identifies by their weights.
+    heads_params: tuple[str, ...] = ()
 
     def metric(self, name: str) -> Metric:
         for metric in self.metrics:

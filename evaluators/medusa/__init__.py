@@ -4,11 +4,15 @@ one, a tree of their top guesses is verified in one forward pass, and the longes
 branch is kept.
 
 - `heads`: the heads (Medusa-1's residual block + projection), saving, loading, fingerprints.
-- `training`: `python -m evaluators medusa-train` (the base stays frozen).
+- `training`: the loss, the training sequences and the loop (the base stays frozen);
+  `train_job`: one whole training, run by `python -m evaluators medusa-train` and by
+  `evaluator`, the registered `medusa-train` evaluator (the heads are its run's files).
 - `tree`: candidate trees (the paper's sparse `mc_sim_7b_63`, or a JSON list of paths) and the
   4-D tree attention mask.
 - `acceptance`: greedy verification and typical acceptance.
 - `decode`: the decoding loop on transformers' model forward and DynamicCache.
 
-Nothing here is imported by `import evaluators`: torch loads only when Medusa is used.
+`import evaluators` imports `evaluator` only (it registers `medusa-train`); torch loads only
+when Medusa is used.
 """
+from . import evaluator  # noqa: F401  (registers the medusa-train evaluator)

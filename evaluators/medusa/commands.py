@@ -52,74 +52,66 @@ def _check(args: argparse.Namespace) -> None:
         raise SpecError("--prompt-tokens must be below --block-size: the continuation fills the rest")
 
 
-def _nothing(done: int, total: int) -> None:
-    return None
+class _Bars:
+    """The shell's progress on stderr: self-distillation's prompts, then the steps with each head's
+    latest loss, drawn from the job's one (done, total) count (prompts + steps)."""
 
+    def __init__(self, steps: int) -> None:
+        self.steps, self.distill, self.train, self.distilled = steps, None, None, False
 
-def _bar(label: str, unit: str) -> Any:
-    """Return on_progress(done, total) drawing a progress bar on stderr (closed when done == total)."""
-    from tqdm import tqdm
+    def progress(self, done: int, total: int) -> None:
+        from tqdm import tqdm
 
-    bar = tqdm(desc=label, unit=unit, file=sys.stderr, dynamic_ncols=True)
+        prompts = total - self.steps
+        if not prompts or done > prompts or self.distilled:
+            return  # training's steps: drawn by losses(), which knows each head's loss
+        if self.distill is None:
+            self.distill = tqdm(desc="self-distilling", unit="prompt", file=sys.stderr, dynamic_ncols=True)
+        self.distill.total, self.distill.n = prompts, done
+        self.distill.refresh()
+        if done >= prompts:
+            self.distill.close()
+            self.distilled = True
 
-    def on_progress(done: int, total: int) -> None:
-        bar.total, bar.n = total, done
-        bar.refresh()
-        if done >= total:
-            bar.close()
+    def losses(self, step: int, losses: list[float]) -> None:
+        from tqdm import tqdm
 
-    return on_progress
+        if self.train is None:
+            self.train = tqdm(total=self.steps, desc="medusa-train", unit="step", file=sys.stderr,
+                              dynamic_ncols=True)
+        self.train.set_postfix({f"head{k}": f"{loss:.3f}" for k, loss in enumerate(losses, start=1)})
+        self.train.update(1)
+
+    def close(self) -> None:
+        for bar in (self.distill, self.train):
+            if bar is not None:
+                bar.close()
 
 
 def run_medusa_train(args: argparse.Namespace) -> int:
     """Train, save, print the per-head losses and a JSON summary; return the exit code."""
-    import torch
-    from tqdm import tqdm
-
     from ..core.base import ModelRef
     from ..core.cli import _quiet_transformers
     from ..core.datasets import read_dataset, sha256_of
-    from ..core.loading import context_length, load_model
-    from .heads import base_fingerprint, new_heads, save_heads
-    from .training import TrainSettings, train_heads, training_sequences
+    from .train_job import train_and_save
+    from .training import TrainSettings
 
     _check(args)
     _quiet_transformers()
     texts = [row["text"] for row in read_dataset(args.data, "text")]
     ref = ModelRef(source=args.model, revision=args.revision, trust_remote_code=args.trust_remote_code,
                    allow_pickle_weights=args.allow_pickle_weights)
-    # float32 everywhere: the heads train in full precision whatever the device.
-    loaded = load_model(ref, args.device, "float32")
-    model, limit = loaded.model, context_length(loaded.model)
-    for parameter in model.parameters():
-        parameter.requires_grad_(False)
     settings = TrainSettings(heads=args.heads, layers=args.layers, steps=args.steps, lr=args.lr,
                              batch_size=args.batch_size, seed=args.seed, self_distill=args.self_distill,
-                             block_size=min(args.block_size, limit or args.block_size),
-                             prompt_tokens=args.prompt_tokens)
-    torch.manual_seed(args.seed)
-    ids, labels = training_sequences(model, loaded.tokenizer, texts, settings,
-                                     _bar("self-distilling", "prompt") if settings.self_distill else _nothing)
-    heads = new_heads(model, settings.heads, settings.layers)
-    bar = tqdm(total=settings.steps, desc="medusa-train", unit="step", file=sys.stderr, dynamic_ncols=True)
-
-    def on_step(step: int, losses: list[float]) -> None:
-        bar.set_postfix({f"head{k}": f"{loss:.3f}" for k, loss in enumerate(losses, start=1)})
-        bar.update(1)
-
+                             block_size=args.block_size, prompt_tokens=args.prompt_tokens)
+    data = {"sha256": sha256_of(args.data), "kind": "text", "rows": len(texts)}
+    bars = _Bars(settings.steps)
     try:
-        final = train_heads(model, heads, ids, labels, settings, on_step)
+        summary = train_and_save(ref, args.device, texts, settings, args.out, data,
+                                 on_progress=bars.progress, on_losses=bars.losses)
     finally:
-        bar.close()
-    learned = int((labels != -100).sum())
-    glassbox = {"base_model": args.model, "base_fingerprint": base_fingerprint(model),
-                "data": {"sha256": sha256_of(args.data), "kind": "text", "rows": len(texts)},
-                "training": {**settings.__dict__, "decay": 0.8, "sequences": len(ids), "learned_tokens": learned},
-                "final_losses": final}
-    out = save_heads(heads, args.out, glassbox)
-    for k, loss in enumerate(final, start=1):
+        bars.close()
+    for k, loss in enumerate(summary["final_losses"], start=1):
         print(f"head {k} (token t+{k + 1}): loss {loss:.4f}", file=sys.stderr)
-    print(json.dumps({"out": str(out), "heads": settings.heads, "final_losses": final,
-                      "sequences": len(ids), "learned_tokens": learned,
-                      "base_fingerprint": glassbox["base_fingerprint"]["sha256"]}))
+    print(json.dumps(summary))
     return 0

@@ -74,10 +74,11 @@ class SpeedSpec:
     draft: str = field(default="", metadata={
         "help": "Draft model for the assisted variant: a registered model's slug on the "
                 "platform, a directory or hub id in the shell.", "max_length": 500})
-    # On the platform this will be a registered slug, like draft; for now a path.
+    # Like draft: a slug on the platform (the runner swaps in the heads' folder), a path in the shell.
     medusa: str = field(default="", metadata={
-        "help": "Medusa heads for the medusa variants: a folder written by `python -m evaluators "
-                "medusa-train` (or the Medusa repository's safetensors layout).", "max_length": 500})
+        "help": "Medusa heads for the medusa variants: the slug of this model's registered heads on the "
+                "platform; in the shell a folder written by `python -m evaluators medusa-train` (or the "
+                "Medusa repository's safetensors layout).", "max_length": 500})
     medusa_tree: str = field(default="", metadata={
         "help": "Medusa candidate tree: mc_sim_7b_63 (the paper's, the default), chain, root, or a "
                 "JSON list of paths such as [[0], [1], [0, 0]].", "max_length": 4000})
@@ -163,6 +164,6 @@ METRICS = (
 EVALUATOR = registry.register(Evaluator(
     name="speed", version="1", dataset_kind=PROMPTS.kind, spec_class=SpeedSpec, metrics=METRICS,
     run=run, page=PAGE, speed_metric="output_tokens_per_s",
-    queue="gpu", model_params=("draft",), exclusive_device=True, reuse_results=False, shell_only_params=("medusa",),
+    queue="gpu", model_params=("draft",), exclusive_device=True, reuse_results=False, heads_params=("medusa",),
     description="Decoding speed: TTFT, TPOT, ITL and end-to-end percentiles, throughput, peak "
                 "memory, bandwidth utilisation, and speculative (assisted, prompt-lookup, Medusa) decoding."))

@@ -28,7 +28,7 @@ def demo(model_root, built_wide_model, settings, tmp_path, monkeypatch):
     from glassbox.evaluations import execution
     from glassbox.evaluations.models import Run
     from glassbox.evaluations.sweeps import services as sweep_services
-    from glassbox.site.demo import passk, seeders
+    from glassbox.site.demo import medusa, passk, seeders
     from glassbox.site.demo.registration import register_demo_models
 
     settings.VAR_DIR = tmp_path / "var"
@@ -37,6 +37,9 @@ def demo(model_root, built_wide_model, settings, tmp_path, monkeypatch):
     # The precision sweeps' six speed runs: a short protocol (their pages are checked, not their timings).
     monkeypatch.setattr(sweep_services, "SPEED_PARAMS", {**sweep_services.SPEED_PARAMS, "max_new_tokens": 8,
                                                          "warmup": 1, "min_repeats": 1, "min_seconds": 0.0})
+    # The demo's Medusa heads: a few self-distilled texts and steps (their pages are checked).
+    monkeypatch.setattr(medusa, "TEXTS", 4)
+    monkeypatch.setattr(medusa, "RECIPE", {**medusa.RECIPE, "steps": 3, "prompt_tokens": 8, "block_size": 32})
     paths = {name: shutil.copytree(built_wide_model, model_root / f"glassbox-demo-{name}") for name in ("base", "draft")}
     models = register_demo_models(paths, io.StringIO())
     for seed in seeders():

@@ -13,7 +13,7 @@ from django.urls import reverse
 from .conftest import BYTES, TOKENS, seed_codegen_run, seed_perplexity_run
 
 pytestmark = pytest.mark.django_db
-QUERIES = 8  # model; runs + their metrics; the card's runs + metrics; scheduled changes; audits; sweeps
+QUERIES = 9  # model; runs + their metrics; the card's runs + metrics; scheduled changes; audits; sweeps; Medusa heads
 
 
 def page(client, model) -> str:

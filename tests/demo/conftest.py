@@ -37,6 +37,12 @@ def cheap_training(monkeypatch):
     monkeypatch.setattr(demo_corpus, "training_files", lambda: small)
     monkeypatch.setattr(demo_models, "SHAPES", {"base": (32, 2, 2, 64), "draft": (16, 1, 1, 32)})
     monkeypatch.setattr(demo_models, "BLOCK_SIZE", 32)
+    # The demo's Medusa heads: a few self-distilled texts and steps.
+    from glassbox.site.demo import medusa as demo_medusa
+
+    monkeypatch.setattr(demo_medusa, "TEXTS", 4)
+    monkeypatch.setattr(demo_medusa, "RECIPE", {**demo_medusa.RECIPE, "steps": 3, "prompt_tokens": 8,
+                                                "block_size": 24})
 
 
 @pytest.fixture

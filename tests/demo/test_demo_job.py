@@ -49,7 +49,7 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
         demo_var, cheap_training, written_states, enqueued, django_capture_on_commit_callbacks):
     from evaluators.demo.models import MARKER
     from glassbox.site.demo import progress
-    from glassbox.evaluations.models import PrecisionSweep, Run
+    from glassbox.evaluations.models import MedusaHeads, PrecisionSweep, Run
     from glassbox.registry.models import Model
     from workers.demo_tasks import prepare_demo
 
@@ -83,6 +83,13 @@ def test_the_job_trains_with_progress_then_registers_the_models_and_queues_the_d
         assert sweep.entries.get(position=0).quality_run == own
         assert sweep.entries.filter(speed_run__isnull=False).count() == 3
     assert Run.objects.filter(evaluator="speed").count() == 1 + 2 * 3
+    # The demo's Medusa heads, trained in the job, join the base model's own speed run.
+    heads = MedusaHeads.objects.get()
+    assert (heads.slug, heads.model.slug, heads.training_run) == ("glassbox-demo-base-medusa", "glassbox-demo-base", None)
+    assert (demo_var / "models" / "glassbox-demo-base-medusa" / "medusa_lm_head.safetensors").is_file()
+    demo_speed = Run.objects.get(evaluator="speed", spec__medusa=heads.slug)
+    assert demo_speed.spec["variants"] == ["greedy", "assisted", "prompt-lookup", "medusa", "medusa-typical"]
+    assert demo_speed.spec["medusa"] == heads.slug and demo_speed.spec["draft"] == "glassbox-demo-draft"
     assert sorted(enqueued) == sorted(run.pk for run in runs)
 
 

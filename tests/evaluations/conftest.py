@@ -37,6 +37,7 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 def private_storage(settings, tmp_path) -> None:
     """Stored dataset files and uploads under the test's own folder; evaluations on the CPU."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GLASSBOX_ARTIFACTS_DIR = tmp_path / "artifacts"
     uploads = tmp_path / "upload-tmp"
     uploads.mkdir()
     settings.FILE_UPLOAD_TEMP_DIR = str(uploads)

@@ -124,11 +124,3 @@ def test_the_run_form_marks_the_field_the_check_blames(client, tiny_model, code_
     assert "needs a 'text' dataset" in errors["dataset_version"][0] and "__all__" not in errors
     assert not Run.objects.exists() and enqueued == []
 
-
-def test_a_folder_on_the_worker_may_be_named_from_the_shell_only(tiny_model, prompts_version):
-    # Medusa heads are a folder the shell names; a request on the site must not make a worker read
-    # whatever path it gives, so the parameter is refused there, naming the shell command instead.
-    with pytest.raises(RequestError, match="parameter 'medusa' names a folder on the worker") as caught:
-        check_request("speed", prompts_version, {"variants": ["medusa"], "medusa": "/etc"}, model=tiny_model)
-    assert caught.value.field == "params" and "python -m evaluators speed --medusa" in str(caught.value)
-    assert Run.objects.count() == 0

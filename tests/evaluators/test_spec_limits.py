@@ -30,7 +30,8 @@ def _text_fields():
 
 
 def test_every_evaluator_is_covered():
-    assert registry.names() == ["bbq", "bias", "codegen", "glitch-tokens", "passk", "perplexity", "speed", "truthfulqa"]
+    assert registry.names() == ["bbq", "bias", "codegen", "glitch-tokens", "medusa-train", "passk", "perplexity",
+                                "speed", "truthfulqa"]
 
 
 @pytest.mark.parametrize("evaluator, f", list(_numeric_fields()), ids=lambda v: getattr(v, "name", v))
@@ -59,7 +60,7 @@ def test_every_text_parameter_is_capped_or_a_closed_choice(evaluator, f):
             registry.get(evaluator).make_spec({f.name: huge})
 
 
-@pytest.mark.parametrize("name", ["bbq", "bias", "codegen", "perplexity", "speed", "truthfulqa"])
+@pytest.mark.parametrize("name", ["bbq", "bias", "codegen", "medusa-train", "perplexity", "speed", "truthfulqa"])
 def test_the_defaults_lie_within_the_bounds(name):
     evaluator = registry.get(name)
     assert dataclasses.asdict(evaluator.make_spec({})) == dataclasses.asdict(evaluator.spec_class())

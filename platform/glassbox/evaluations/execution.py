@@ -25,7 +25,9 @@ from . import queries, services
 # The device lock lives in this app, not in workers/: an app may not import workers, and every
 # caller of execute (the Celery task, tests, a shell) must keep a timing off a shared device,
 # so the lock is part of running a run rather than something a caller may forget to pass.
+from .artifacts import run_output_dir
 from .device_lock import device_lock
+from .heads.checks import heads_folders
 from .models import Run
 from .uploads import UploadError, check_model_loadable, upload_rows
 
@@ -149,7 +151,8 @@ def _execute(run_id: int, evaluator, only_if_queued: bool) -> None:
         context = RunContext(
             model=_model_ref(run.model),
             rows=dataset_rows(run.dataset_version),
-            spec=evaluator.make_spec(run.spec),
+            # Heads are named by slug on the site; the evaluator reads their folder.
+            spec=evaluator.make_spec({**run.spec, **heads_folders(evaluator, run.spec)}),
             device=settings.GLASSBOX_DEVICE,
             models=_named_models(evaluator, run.spec),
             completions=upload_rows(evaluator, run.spec),
@@ -159,6 +162,7 @@ def _execute(run_id: int, evaluator, only_if_queued: bool) -> None:
             on_environment=lambda env: _write(services.record_environment, run_id,
                                               {"host": socket.gethostname(), **env}),
             should_stop=_CancelFlag(run_id),
+            output_dir=run_output_dir(run_id),
         )
         summary = evaluator.run(context)
     except Cancelled:

@@ -191,3 +191,37 @@ class SweepEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sweep} · {self.precision}"
+
+
+class MedusaHeads(models.Model):
+    """Trained Medusa heads of one model, named by slug so a speed run can take them (`medusa`).
+
+    Trained on the site, they are the files of their training run (evaluator medusa-train) and
+    usable once it succeeded; registered from a folder on the workers (the demo, an administrator
+    with heads trained in the shell), they are `folder`. The base model is this row's model: a
+    speed run of another model may not name them, and the runner checks the saved base
+    fingerprint against the model it loads.
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    model = models.ForeignKey(Model, on_delete=models.PROTECT, related_name="medusa_heads")
+    # PROTECT: the heads are that run's files.
+    training_run = models.ForeignKey(Run, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    folder = models.CharField(max_length=500, blank=True,
+                              help_text="Heads registered from a folder on the workers; empty when trained here.")
+    weights_sha256 = models.CharField(max_length=64, blank=True,
+                                      help_text="Of the folder's safetensors, for heads registered from a folder.")
+    requested_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        # Exactly one of the two says where the weights are.
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(training_run__isnull=False, folder="")
+                       | (models.Q(training_run__isnull=True) & ~models.Q(folder=""))),
+            name="medusa_heads_run_or_folder")]
+
+    def __str__(self) -> str:
+        return self.slug

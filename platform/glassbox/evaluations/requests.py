@@ -4,7 +4,8 @@ A request is an evaluator, a dataset version and parameters, and for a run also 
 accepted only if the evaluator exists, reads this kind of dataset, the parameters make a valid
 spec that the database can store, every length parameter fits the model's context, and every
 model or uploaded dataset the spec names is one the requester may see; a model served elsewhere
-is only accepted with its uploaded outputs (uploads.py). Whatever fails, the error names the field
+is only accepted with its uploaded outputs (uploads.py); Medusa heads must be the run's model's
+own, with their weights in place (heads/checks.py). Whatever fails, the error names the field
 to blame, so a form marks that field and the API answers 400 naming it. A run's `precision: auto`
 becomes the workers' format here (settings.GLASSBOX_AUTO_PRECISION), so its fingerprint holds it.
 """
@@ -21,6 +22,7 @@ from glassbox.registry.models import DatasetVersion, Model
 from glassbox.registry.queries import visible_models
 
 from .fingerprint import unstorable_parameters
+from .heads.checks import HeadsError, heads_identities
 from .uploads import UploadError, check_model_loadable, check_upload_fits, resolve_upload
 
 
@@ -39,7 +41,7 @@ class CheckedRequest:
     entry: Evaluator
     spec: dict
     named_models: dict[str, dict]
-    """Each spec field naming another model (e.g. a draft) → that model's identity for the fingerprint."""
+    """Each spec field naming another model (e.g. a draft) or Medusa heads → its identity for the fingerprint."""
     upload: DatasetVersion | None = None
     """The uploaded outputs the spec names (pinned in `spec` as slug@N), scored instead of the model's."""
 
@@ -73,9 +75,6 @@ def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict 
             entry.check_fits_context(spec, model.context_length)
     except SpecError as error:
         raise RequestError(str(error), field="params") from None
-    if named := [name for name in entry.shell_only_params if spec.get(name)]:
-        raise RequestError(f"parameter '{named[0]}' names a folder on the worker, which only the shell may do "
-                           f"(python -m evaluators {entry.name} --{named[0].replace('_', '-')} ...)", field="params")
     if unstorable := unstorable_parameters(spec):
         raise RequestError(f"parameter '{unstorable[0]}' must be a finite number or text without NUL "
                            f"characters, got {spec[unstorable[0]]!r}", field="params")
@@ -99,7 +98,12 @@ def check_request(evaluator: str, dataset_version: DatasetVersion, params: dict 
     elif model is not None and spec.get("precision") == "auto":
         # A run names the format it runs in; a leaderboard's or suite's "auto" holds any format.
         spec = {**spec, "precision": settings.GLASSBOX_AUTO_PRECISION}
-    return CheckedRequest(entry=entry, spec=spec, named_models=_named_models(entry, spec, user), upload=upload)
+    try:
+        heads = heads_identities(entry, spec, model)
+    except HeadsError as error:
+        raise RequestError(str(error), field="params") from None
+    return CheckedRequest(entry=entry, spec=spec, named_models={**_named_models(entry, spec, user), **heads},
+                          upload=upload)
 
 
 def _named_models(entry: Evaluator, spec: dict, user=None) -> dict[str, dict]:

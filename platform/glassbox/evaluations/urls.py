@@ -3,6 +3,7 @@ from django.urls import path
 from glassbox.config import converters  # noqa: F401 (registers the <id:...> converter)
 
 from . import views
+from .heads import views as heads_views
 from .sweeps import views as sweep_views
 
 app_name = "evaluations"
@@ -18,5 +19,6 @@ urlpatterns = [
     path("runs/<id:run_id>/compare/<id:other_id>/", views.run_compare, name="run-compare"),
     path("sweeps/new/", sweep_views.sweep_create, name="sweep-create"),
     path("sweeps/<id:sweep_id>/", sweep_views.sweep_detail, name="sweep-detail"),
+    path("models/<slug:slug>/medusa-heads/new/", heads_views.heads_create, name="heads-create"),
     path("assets/plotly.min.js", views.plotly_js, name="plotly-js"),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from glassbox.accounts import roles
 from glassbox.evaluations.catalogue import catalogue
+from glassbox.evaluations.heads.queries import heads_of
 from glassbox.evaluations.queries import visible_runs
 from glassbox.evaluations.sweeps.queries import visible_sweeps
 from glassbox.site.demo import progress as demo_progress
@@ -40,4 +41,5 @@ def model_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "model": model, "groups": groups, "history": model_page.history_series(groups),
         "card": model_card(model, runs, full_paths=roles.is_admin(request.user)),
         "audits": model_page.audits_of(model, visible_audits(request.user)),
-        "sweeps": visible_sweeps(request.user).filter(model=model).select_related("dataset_version__dataset")[:20]})
+        "sweeps": visible_sweeps(request.user).filter(model=model).select_related("dataset_version__dataset")[:20],
+        "medusa_heads": heads_of(model)})

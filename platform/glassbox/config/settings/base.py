@@ -123,6 +123,9 @@ SPECTACULAR_SETTINGS = {
 
 # Models: local directories must lie under one of these roots (os.pathsep-separated).
 GLASSBOX_MODEL_ROOTS = env_paths("GLASSBOX_MODEL_ROOTS", [VAR_DIR / "models"])
+# Files runs make (trained Medusa heads), one folder per run: workers write, workers read, so on
+# several machines it is shared storage like MEDIA_ROOT.
+GLASSBOX_ARTIFACTS_DIR = Path(env_str("GLASSBOX_ARTIFACTS_DIR", str(VAR_DIR / "artifacts"))).resolve()
 GLASSBOX_MAX_UPLOAD_BYTES = env_int("GLASSBOX_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 GLASSBOX_DEVICE = env_str("GLASSBOX_DEVICE", "auto", choices=("auto", "cpu", "cuda"))
 # What a run's `precision: auto` becomes when it is requested, so the stored spec, the fingerprint

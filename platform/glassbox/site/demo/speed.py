@@ -1,14 +1,15 @@
-"""Demo: decoding speed of the demo base model, greedy against assisted (the demo draft) and
-prompt-lookup decoding."""
+"""Demo: decoding speed of the demo base model, greedy against assisted (the demo draft),
+prompt-lookup decoding and Medusa decoding with the demo's heads (greedy and typical acceptance)."""
 from __future__ import annotations
 
 from django.conf import settings
 
 from glassbox.evaluations import services as evaluation_services
-from glassbox.evaluations.models import Run
+from glassbox.evaluations.models import MedusaHeads, Run
 from glassbox.registry.models import Dataset, DatasetVersion, Model
 
 from .datasets import demo_version
+from .medusa import HEADS_SLUG
 
 SLUG, NAME = "code-repeat-prompts", "Code prompts that repeat earlier code"
 DESCRIPTION = ("Twelve prompts built from the demo Python tasks: two finished functions, then the "
@@ -37,6 +38,9 @@ def seed(models: dict[str, Model], stdout) -> None:
     if existing is not None:
         stdout.write(f"speed of {base.slug} on {version}: run {existing.pk} ({existing.status})")
         return
-    run = evaluation_services.start_run(evaluator="speed", model=base, dataset_version=version,
-                                        params={**DEMO_PARAMS, "draft": models["draft"].slug})
+    params = {**DEMO_PARAMS, "draft": models["draft"].slug}
+    # The demo's heads (medusa.py, seeded before this module) add both Medusa variants.
+    if MedusaHeads.objects.filter(slug=HEADS_SLUG, model=base).exists():
+        params.update(variants=[*DEMO_PARAMS["variants"], "medusa", "medusa-typical"], medusa=HEADS_SLUG)
+    run = evaluation_services.start_run(evaluator="speed", model=base, dataset_version=version, params=params)
     stdout.write(f"speed of {base.slug} on {version}: run {run.pk} ({run.status})")
