@@ -3,6 +3,7 @@ speed run of their own model only once their weights exist, and swapped for thei
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pytest
 from django.contrib.auth.models import User
@@ -179,3 +180,20 @@ def test_the_model_page_offers_training_to_contributors_and_lists_the_heads(clie
     page = client.get("/models/tiny/").content.decode()
     assert "tiny-medusa" in page and "&lt;b&gt;heads&lt;/b&gt;" in page and "<b>heads</b>" not in page
     assert "training, 0%" in page
+
+
+def test_the_command_registers_a_folder_and_names_the_bad_option(tiny_model, trained, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    folder = run_output_dir(trained.training_run_id)
+    out = io.StringIO()
+    call_command("register_medusa_heads", "--model", "tiny", "--folder", str(folder), "--slug", "shell-heads",
+                 stdout=out)
+    heads = MedusaHeads.objects.get(slug="shell-heads")
+    assert heads.folder == str(folder.resolve()) and heads.weights_sha256 in out.getvalue()
+    with pytest.raises(CommandError, match="--model: no registered model with slug 'nope'"):
+        call_command("register_medusa_heads", "--model", "nope", "--folder", str(folder), "--slug", "x")
+    with pytest.raises(CommandError, match="--folder: .* holds no medusa_lm_head.safetensors"):
+        call_command("register_medusa_heads", "--model", "tiny", "--folder", str(tmp_path), "--slug", "x")
+    with pytest.raises(CommandError, match="--slug: Medusa heads with slug 'shell-heads' already exist"):
+        call_command("register_medusa_heads", "--model", "tiny", "--folder", str(folder), "--slug", "shell-heads")
