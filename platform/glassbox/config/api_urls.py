@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from glassbox.evaluations.api import ResultViewSet, RunViewSet
 from glassbox.evaluations.catalogue_api import EvaluatorViewSet
+from glassbox.evaluations.heads.api import MedusaHeadsViewSet
 from glassbox.evaluations.sweeps.api import PrecisionSweepViewSet
 from glassbox.leaderboards import export_api
 from glassbox.leaderboards.api import LeaderboardViewSet, SnapshotViewSet
@@ -20,6 +21,7 @@ router.register("evaluators", EvaluatorViewSet, basename="evaluator")
 router.register("runs", RunViewSet, basename="run")
 router.register("results", ResultViewSet, basename="result")
 router.register("sweeps", PrecisionSweepViewSet, basename="sweep")
+router.register("medusa-heads", MedusaHeadsViewSet, basename="medusa-heads")
 router.register("leaderboards", LeaderboardViewSet, basename="leaderboard")
 router.register("snapshots", SnapshotViewSet, basename="snapshot")
 router.register("checklists", ChecklistViewSet, basename="checklist")
