@@ -34,7 +34,7 @@ def test_a_contributor_trains_heads_and_anyone_reads_them(staff, anon, tiny_mode
 
 @pytest.mark.parametrize("change, field, message", [
     ({"model": "nope"}, "model", "no model with the slug 'nope'"),
-    ({"dataset": "nope"}, "dataset", "no such version of a dataset with the slug 'nope'"),
+    ({"dataset": "nope"}, "dataset", "no version of a dataset with the slug 'nope'"),
     ({"params": {"heads": 0}}, "params", "heads"),
     ({"slug": "not a slug"}, "slug", "slug"),
 ])

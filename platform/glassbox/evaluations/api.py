@@ -15,9 +15,8 @@ from evaluators import registry as evaluator_registry
 from glassbox.accounts import roles
 from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT, query_id
-from glassbox.registry import queries as registry_queries
-
 from . import services
+from .api_lookups import model_or_400, version_or_400
 from .models import MetricResult, Run
 from .queries import visible_runs
 
@@ -159,14 +158,8 @@ class RunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         incoming = RunCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        model = registry_queries.visible_model(request.user, data["model"])
-        if model is None:
-            raise ValidationError({"model": [f"no model with the slug '{data['model']}'"]})
-        version = registry_queries.visible_dataset_version(request.user, data["dataset"],
-                                                           data.get("dataset_version") or None)
-        if version is None:
-            raise ValidationError({"dataset": [f"no version {data.get('dataset_version') or ''} of a dataset "
-                                               f"with the slug '{data['dataset']}'".replace("  ", " ")]})
+        model = model_or_400(request.user, data["model"])
+        version = version_or_400(request.user, data["dataset"], data.get("dataset_version"))
         try:
             run = services.start_run(evaluator=data["evaluator"], model=model, dataset_version=version,
                                      params=data["params"] or None, force=data["force"], user=request.user)

@@ -10,6 +10,7 @@ from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT
 from glassbox.registry import queries as registry_queries
 
+from ..api_lookups import model_or_400, version_or_400
 from ..models import MedusaHeads, Run
 from ..requests import RequestError
 from . import services
@@ -86,13 +87,8 @@ class MedusaHeadsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         incoming = HeadsCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        model = registry_queries.visible_model(request.user, data["model"])
-        if model is None:
-            raise ValidationError({"model": [f"no model with the slug '{data['model']}'"]})
-        version = registry_queries.visible_dataset_version(request.user, data["dataset"],
-                                                           data.get("dataset_version"))
-        if version is None:
-            raise ValidationError({"dataset": [f"no such version of a dataset with the slug '{data['dataset']}'"]})
+        model = model_or_400(request.user, data["model"])
+        version = version_or_400(request.user, data["dataset"], data.get("dataset_version"))
         try:
             heads = services.train_heads(model=model, dataset_version=version, slug=data["slug"], name=data["name"],
                                          params=data["params"] or None, user=request.user)

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from glassbox.config.api_fields import JSONObjectField
 from glassbox.config.api_schema import ANY_PATH_SEGMENT
-from glassbox.registry import queries as registry_queries
 
+from ..api_lookups import model_or_400, version_or_400
 from ..models import Run
 from ..requests import RequestError
 from . import queries, services
@@ -136,13 +136,12 @@ class PrecisionSweepViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, 
         incoming = SweepCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        model = registry_queries.visible_model(request.user, data["model"])
-        if model is None:
-            raise ValidationError({"model": [f"no model with the slug '{data['model']}'"]})
-        version = _version(request.user, data["dataset"], data.get("dataset_version"), "dataset")
+        model = model_or_400(request.user, data["model"])
+        version = version_or_400(request.user, data["dataset"], data.get("dataset_version"))
         speed = None
         if data.get("speed_dataset"):
-            speed = _version(request.user, data["speed_dataset"], data.get("speed_dataset_version"), "speed_dataset")
+            speed = version_or_400(request.user, data["speed_dataset"], data.get("speed_dataset_version"),
+                                   "speed_dataset")
         try:
             sweep = services.start_sweep(evaluator=data["evaluator"], model=model, dataset_version=version,
                                          precisions=data["precisions"], params=data["params"] or None,
@@ -152,10 +151,3 @@ class PrecisionSweepViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, 
             raise ValidationError({field: [str(error)]}) from None
         return Response(queries.sweep_report(self.get_queryset().get(pk=sweep.pk)), status=status.HTTP_201_CREATED)
 
-
-def _version(user, slug: str, number: int | None, field: str):
-    version = registry_queries.visible_dataset_version(user, slug, number or None)
-    if version is None:
-        raise ValidationError({field: [f"no version {number or ''} of a dataset with the slug '{slug}'"
-                                       .replace("  ", " ")]})
-    return version
