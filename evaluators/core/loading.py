@@ -204,11 +204,13 @@ def load_model(ref: ModelRef, device: str = "auto", precision: str = "auto",
         raise EvaluationError(f"cannot load model {where}: {error}") from error
     model.to(device)
     model.eval()
-    quantize(model, precision, device)
+    left_unquantized = quantize(model, precision, device)
     cudnn_attention = configure_attention_kernels(device)
     env = environment(device, dtype)
     env.update(precision=precision, weight_bytes=weight_bytes(model),
                predicted_weight_bytes=predicted_weight_bytes(model, precision))
+    if left_unquantized:
+        env["unquantized_layers"] = left_unquantized
     if device.startswith("cuda"):
         env["cudnn_attention"] = cudnn_attention
     env["attn_implementation"] = getattr(model.config, "_attn_implementation", None)

@@ -10,7 +10,8 @@ library (`quantize_` with its configs), after loading in float32 (CPU) or bfloat
 - `int8`: weight-only int8, one scale per output channel (Int8WeightOnlyConfig);
 - `int8-dynamic`: int8 weights and activations quantized per token at run time
   (Int8DynamicActivationInt8WeightConfig);
-- `int4`: weight-only int4 in groups of INT4_GROUP weights. On a GPU, torchao's int4 kernels
+- `int4`: weight-only int4 in groups of weights (int4_group). Linear layers whose input width the
+  group does not divide stay in the load dtype, and the run's environment names them. On a GPU, torchao's int4 kernels
   (Int4WeightOnlyConfig); on a CPU, IntxWeightOnlyConfig, which rounds to 4 bits but stores each
   weight unpacked in a byte, so it costs what int8 costs in memory (the measured weight bytes say so).
 The output layer (lm_head) stays in the load dtype, as most weight-only recipes (GPTQ, AWQ) leave
@@ -60,25 +61,40 @@ def load_dtype(precision: str, device: str) -> str:
     return "bfloat16" if device.startswith("cuda") else "float32"
 
 
-def quantize(model: Any, precision: str, device: str) -> None:
-    """Quantize the model's linear layers (not lm_head) in place for an integer format; floats pass."""
+def quantize(model: Any, precision: str, device: str) -> list[str]:
+    """Quantize the model's linear layers (not lm_head) in place for an integer format; floats pass.
+
+    Return the names of the other linear layers left in the load dtype: with int4, a layer whose
+    input width is not a multiple of the group size (an MLP of width 688, say) cannot be cut into
+    groups, so it stays as loaded, as llama.cpp and gpt-fast leave such layers, rather than the
+    whole format being refused. The run's environment lists them.
+    """
     if precision in FLOAT_FORMATS:
-        return
-    config = _torchao_config(precision, device)
+        return []
+    import torch
     from torchao.quantization import quantize_
 
+    config = _torchao_config(precision, device)
     output = model.get_output_embeddings()
+    group = int4_group(device) if precision == "int4" else 1
+    linear = {module: name for name, module in model.named_modules()
+              if isinstance(module, torch.nn.Linear) and module is not output}
+    left = [name for module, name in linear.items() if module.in_features % group]
 
     def is_quantized(module: Any, name: str) -> bool:
-        import torch
-
-        return isinstance(module, torch.nn.Linear) and module is not output
+        return module in linear and module.in_features % group == 0
 
     try:
         quantize_(model, config, filter_fn=is_quantized)
     except (ImportError, RuntimeError, NotImplementedError) as error:
         where = "a GPU" if device.startswith("cuda") else "this CPU"
         raise EvaluationError(f"precision {precision} cannot run on {where} with torchao here: {error}") from None
+    return left
+
+
+def int4_group(device: str) -> int:
+    """Weights per int4 group: torchao's CUDA int4 kernels take groups of 128, the CPU path 32."""
+    return INT4_GROUP * 4 if device.startswith("cuda") else INT4_GROUP
 
 
 def _torchao_config(precision: str, device: str) -> Any:
@@ -94,10 +110,10 @@ def _torchao_config(precision: str, device: str) -> Any:
     if precision == "int8-dynamic":
         return quantization.Int8DynamicActivationInt8WeightConfig()
     if device.startswith("cuda"):
-        return quantization.Int4WeightOnlyConfig(group_size=INT4_GROUP * 4)
+        return quantization.Int4WeightOnlyConfig(group_size=int4_group(device))
     from torchao.quantization.granularity import PerGroup
 
-    return quantization.IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(INT4_GROUP))
+    return quantization.IntxWeightOnlyConfig(weight_dtype=torch.int4, granularity=PerGroup(int4_group(device)))
 
 
 def quiet_torchao_import() -> None:

@@ -61,6 +61,28 @@ def test_quantization_replaces_the_linear_layers_but_lm_head_and_its_bytes_add_u
     assert weight_bytes(model) == full - float_linear + quantized
 
 
+def test_int4_leaves_a_layer_whose_width_the_group_does_not_divide_as_loaded_and_names_it():
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from evaluators.core.precision import INT4_GROUP, quantize
+
+    # The demo base's shape: an MLP 688 wide, which groups of 32 do not divide (688 = 21.5 x 32).
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=300, hidden_size=64, intermediate_size=688, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=False)
+    model = LlamaForCausalLM(config).eval()
+    assert 688 % INT4_GROUP and 64 % INT4_GROUP == 0
+    left = quantize(model, "int4", "cpu")
+    assert left == ["model.layers.0.mlp.down_proj", "model.layers.1.mlp.down_proj"]
+    for name, module in model.named_modules():
+        if isinstance(module, torch.nn.Linear) and module is not model.lm_head:
+            assert (type(module.weight).__name__ == "Parameter") == (name in left), name
+    with torch.no_grad():
+        assert torch.isfinite(model(torch.arange(10).unsqueeze(0)).logits).all()
+    assert quantize(tiny_llama(), "int8", "cpu") == [] and quantize(tiny_llama(), "float32", "cpu") == []
+
+
 def test_int8_scores_close_to_float32_and_not_identically():
     import torch
 
