@@ -218,6 +218,8 @@ class Evaluator:
     # of registered heads of the run's own model, which the runner replaces with their folder (a
     # request never names a path on a worker) and the fingerprint identifies by their weights.
     heads_params: tuple[str, ...] = ()
+    # What the run's progress counts (RunContext.on_progress), as the run page words it.
+    progress_unit: str = "samples"
 
     def metric(self, name: str) -> Metric:
         for metric in self.metrics:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext
+from ..core.pages import Panel
 from ..core.specs import canonical_json, checked_spec
 from ..perplexity.data import TEXT
 
@@ -100,5 +101,6 @@ METRICS = (
 
 EVALUATOR = registry.register(Evaluator(
     name="medusa-train", version="1", dataset_kind=TEXT.kind, spec_class=MedusaTrainSpec, metrics=METRICS,
-    run=run, queue="gpu", reuse_results=False,
+    run=run, queue="gpu", reuse_results=False, page=(Panel("medusa-heads"),),
+    progress_unit="steps",
     description="Medusa-1 heads trained on a frozen base model's texts; the heads are the run's files."))

@@ -197,3 +197,16 @@ def test_the_command_registers_a_folder_and_names_the_bad_option(tiny_model, tra
         call_command("register_medusa_heads", "--model", "tiny", "--folder", str(tmp_path), "--slug", "x")
     with pytest.raises(CommandError, match="--slug: Medusa heads with slug 'shell-heads' already exist"):
         call_command("register_medusa_heads", "--model", "tiny", "--folder", str(folder), "--slug", "shell-heads")
+
+
+def test_the_training_run_page_shows_the_losses_and_how_to_use_the_heads(client, trained):
+    run = trained.training_run
+    html = client.get(f"/runs/{run.pk}/").content.decode()
+    losses = run.summary["final_losses"]
+    assert "final_loss" in html and "head1_loss" in html and len(losses) == 2
+    assert '<span id="progress">3 / 3 steps (100%)</span>' in html  # the training's steps, not samples
+    for k, loss in enumerate(losses, start=1):
+        assert f'<td class="num">{k}</td><td><code>t+{k + 1}</code></td><td class="num">{loss:.4f}</td>' in html
+    assert "These are the heads <code>tiny-medusa</code> (Tiny heads)" in html
+    assert ("{&quot;variants&quot;: [&quot;greedy&quot;, &quot;medusa&quot;, &quot;medusa-typical&quot;], "
+            "&quot;medusa&quot;: &quot;tiny-medusa&quot;}") in html

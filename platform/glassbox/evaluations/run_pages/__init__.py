@@ -10,7 +10,7 @@ from evaluators import registry as evaluator_registry
 from evaluators.core.pages import Histogram, Panel, SampleTable, Scatter, SummaryCounts
 
 from ..models import Run
-from . import bias, codegen, speed, truthfulqa
+from . import bias, codegen, medusa, speed, truthfulqa
 from .tables import histogram, run_records, sample_table, scatter, summary_counts
 
 # Panel name -> (template, context builder). A builder's keys reach the page's context.
@@ -19,6 +19,7 @@ PANELS = {
     "bias-pairs": ("evaluations/run_pages/bias.html", bias.context),
     "speed-variants": ("evaluations/run_pages/speed.html", speed.context),
     "truthfulqa-categories": ("evaluations/run_pages/truthfulqa.html", truthfulqa.context),
+    "medusa-heads": ("evaluations/run_pages/medusa.html", medusa.context),
 }
 
 
