@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MetricResult, PrecisionSweep, Run, SampleRecord, SweepEntry
+from .models import MedusaHeads, MetricResult, PrecisionSweep, Run, SampleRecord, SweepEntry
 
 
 class MetricResultInline(admin.TabularInline):
@@ -49,6 +49,19 @@ class PrecisionSweepAdmin(admin.ModelAdmin):
     inlines = [SweepEntryInline]
     # Sweeps are written by sweeps.services with their runs; the admin only shows them.
     readonly_fields = [f.name for f in PrecisionSweep._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(MedusaHeads)
+class MedusaHeadsAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "model", "training_run", "folder", "created_at"]
+    list_select_related = ["model", "training_run"]
+    search_fields = ["slug", "name", "model__slug"]
+    # Heads are written by heads.services (a training run, or register_medusa_heads for a folder);
+    # the admin shows them and may delete them (a speed run naming deleted heads then fails with a message).
+    readonly_fields = [f.name for f in MedusaHeads._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False
