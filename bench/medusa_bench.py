@@ -56,12 +56,11 @@ def small_base(steps: int = 400) -> Path:
 
 def corpus_file(count: int = 128) -> Path:
     """Write (once) a text dataset of `count` demo-corpus functions, every k-th one, in order."""
-    from evaluators.demo.corpus import function_texts, read_source, training_files
+    from evaluators.demo.corpus import spread_functions
 
     path = WORK / f"corpus-{count}.jsonl"
     if not path.is_file():
-        texts = [t for p in training_files() for t in function_texts(read_source(p)) if len(t) >= 200]
-        chosen = texts[::max(1, len(texts) // count)][:count]
+        chosen = spread_functions(count)
         WORK.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(chosen)))
     return path

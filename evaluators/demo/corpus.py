@@ -59,6 +59,17 @@ def function_texts(source: str) -> list[str]:
     return [textwrap.dedent("".join(lines[_first_line(node) - 1:node.end_lineno])) for node in functions]
 
 
+def spread_functions(count: int, min_chars: int = 200) -> list[str]:
+    """Return up to `count` training-corpus functions, every k-th one in corpus order, so they span it.
+
+    Only functions of at least `min_chars` characters (room for a prompt and a continuation, what
+    Medusa heads self-distil on), or every function where none is that long (a cut-down corpus).
+    """
+    functions = [text for path in training_files() for text in function_texts(read_source(path))]
+    texts = [text for text in functions if len(text) >= min_chars] or functions
+    return texts[::max(1, len(texts) // count)][:count]
+
+
 def _first_line(node: ast.stmt) -> int:
     return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
 

@@ -7,14 +7,14 @@ job (train_job.py) and, with the same texts, settings and seed, writes the same 
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core import registry
 from ..core.base import EvaluationError, Evaluator, Metric, RunContext
+from ..core.datasets import sha256_of
 from ..core.pages import Panel
-from ..core.specs import canonical_json, checked_spec
+from ..core.specs import checked_spec
 from ..perplexity.data import TEXT
 
 
@@ -56,7 +56,7 @@ class MedusaTrainSpec:
 def run(ctx: RunContext) -> dict:
     """Train heads for ctx.model on the texts of ctx.rows, save them in ctx.output_dir, return the summary."""
     from .heads import WEIGHTS
-    from .train_job import train_and_save
+    from .train_job import texts_record, train_and_save
     from .training import DECAY, TrainSettings
 
     spec = checked_spec(MedusaTrainSpec, ctx.spec)
@@ -71,10 +71,8 @@ def run(ctx: RunContext) -> dict:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise EvaluationError(f"cannot create the run's output folder {out}: {error}") from None
-    # A worker has the rows, not the uploaded file, so the data's hash is over the texts as
-    # canonical JSON (a list of strings): the same texts give the same hash wherever they came from.
-    data = {"sha256": hashlib.sha256(canonical_json(texts).encode("utf-8")).hexdigest(), "kind": "text",
-            "rows": len(texts)}
+    # A worker has the rows, not the uploaded file: the record hashes the texts themselves.
+    data = texts_record(texts)
     settings = TrainSettings(heads=spec.heads, layers=spec.layers, steps=spec.steps, lr=spec.lr,
                              batch_size=spec.batch_size, block_size=spec.block_size,
                              self_distill=spec.self_distill, prompt_tokens=spec.prompt_tokens, seed=spec.seed)
@@ -82,15 +80,7 @@ def run(ctx: RunContext) -> dict:
                              should_stop=ctx.should_stop, on_environment=ctx.on_environment)
     final = summary["final_losses"]
     return {"final_loss": sum(DECAY ** k * loss for k, loss in enumerate(final, start=1)),
-            "head1_loss": final[0], **summary, "weights_sha256": _sha256(out / WEIGHTS)}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+            "head1_loss": final[0], **summary, "weights_sha256": sha256_of(out / WEIGHTS)}
 
 
 METRICS = (

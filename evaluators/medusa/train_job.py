@@ -7,6 +7,7 @@ page) covers both: total = prompts + steps when self-distilling, else steps.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
@@ -16,6 +17,16 @@ from .training import DECAY, IGNORE, TrainSettings
 
 def _never(*args: Any) -> None:
     return None
+
+
+def texts_record(texts: list[str]) -> dict:
+    """The heads' record of texts that come without a file (a worker's rows, the demo's functions):
+    the SHA-256 of the texts as canonical JSON, so the same texts give the same hash wherever
+    they came from."""
+    from ..core.specs import canonical_json
+
+    return {"sha256": hashlib.sha256(canonical_json(texts).encode("utf-8")).hexdigest(), "kind": "text",
+            "rows": len(texts)}
 
 
 def train_and_save(ref: ModelRef, device: str, texts: list[str], settings: TrainSettings, out: str | Path,

@@ -47,10 +47,7 @@ class HeadsSerializer(serializers.Serializer):
         return "ready" if run is None or run.status == Run.Status.SUCCEEDED else run.status
 
     def get_progress_percent(self, heads: MedusaHeads) -> int:
-        run = heads.training_run
-        if run is None or run.status == Run.Status.SUCCEEDED:
-            return 100
-        return int(100 * run.progress_done / run.progress_total) if run.progress_total else 0
+        return 100 if heads.training_run is None else heads.training_run.progress_percent
 
     def get_weights_sha256(self, heads: MedusaHeads) -> str:
         return weights_sha256(heads)

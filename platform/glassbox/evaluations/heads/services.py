@@ -1,12 +1,12 @@
 """The writes of Medusa heads: train them on the site, or register a folder trained in the shell."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from evaluators.core.datasets import sha256_of
 from glassbox.registry.models import DatasetVersion, Model
 
 from .. import services
@@ -47,14 +47,11 @@ def register_heads_folder(*, model: Model, folder: str | Path, slug: str, name: 
     """
     path = _checked_folder(folder)
     _check_slug_free(slug)
-    digest = hashlib.sha256()
-    with (path / WEIGHTS).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     try:
         with transaction.atomic():
             return MedusaHeads.objects.create(name=name or slug, slug=slug, model=model, folder=str(path),
-                                              weights_sha256=digest.hexdigest(), requested_by=_requester(user))
+                                              weights_sha256=sha256_of(path / WEIGHTS),
+                                              requested_by=_requester(user))
     except IntegrityError:
         raise RequestError(f"Medusa heads with slug '{slug}' already exist", field="slug") from None
 

@@ -14,8 +14,8 @@ def context(run: Run, request=None) -> dict:
     summary = run.summary if isinstance(run.summary, dict) else {}
     losses = [{"head": k, "token": f"t+{k + 1}", "loss": loss}
               for k, loss in enumerate(summary.get("final_losses") or [], start=1)]
-    heads = list(MedusaHeads.objects.filter(training_run=run).order_by("slug"))
-    examples = {h.slug: json.dumps({"variants": ["greedy", "medusa", "medusa-typical"], "medusa": h.slug})
-                for h in heads}
-    return {"medusa_losses": losses, "medusa_heads": [{"heads": h, "example": examples[h.slug]} for h in heads],
+    speed_params = {"variants": ["greedy", "medusa", "medusa-typical"]}
+    heads = [{"heads": h, "example": json.dumps({**speed_params, "medusa": h.slug})}
+             for h in MedusaHeads.objects.filter(training_run=run).order_by("slug")]
+    return {"medusa_losses": losses, "medusa_heads": heads,
             "medusa_summary": summary, "medusa_ready": run.status == Run.Status.SUCCEEDED}
